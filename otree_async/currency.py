@@ -1,0 +1,233 @@
+"""Currency: points or real money, Decimal-based, formatted by the project's settings.
+
+How amounts print depends on settings.py (USE_POINTS, POINTS_CUSTOM_NAME...). Those are
+per project, so they travel in a context variable that the unit of work, the CLI and the
+bot runner set; outside of them amounts print as points.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import decimal
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+ZERO_DECIMAL_CURRENCIES = frozenset({"KRW", "JPY", "HUF", "IRR", "COP", "VND", "IDR"})
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
+
+
+@dataclass(frozen=True)
+class CurrencyFormat:
+    """How amounts are rounded and shown: the currency part of settings.py."""
+
+    use_points: bool = True
+    points_decimal_places: int = 0
+    points_custom_name: str | None = None
+    real_world_currency_code: str = "USD"
+    real_world_decimal_places: int | None = None
+
+    @property
+    def money_places(self) -> int:
+        """Decimal places of the real-world currency (0 for JPY, KRW and the like)."""
+        if self.real_world_decimal_places is not None:
+            return self.real_world_decimal_places
+        return 0 if self.real_world_currency_code in ZERO_DECIMAL_CURRENCIES else 2
+
+    @property
+    def places(self) -> int:
+        """Decimal places of `cu` amounts."""
+        return self.points_decimal_places if self.use_points else self.money_places
+
+
+CURRENT_FORMAT: contextvars.ContextVar[CurrencyFormat] = contextvars.ContextVar(
+    "otree_async_currency_format", default=CurrencyFormat()
+)
+
+
+def _to_decimal(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int | str):
+        return Decimal(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return _to_decimal(value.item())
+    raise TypeError(f"Cannot make an amount of money out of {value!r} ({type(value).__name__})")
+
+
+def _quantize(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _group_digits(number: Decimal, places: int) -> str:
+    return f"{number:,.{places}f}" if places >= 0 else str(number)
+
+
+class _Amount(Decimal):
+    """Shared arithmetic: results keep the type; floats and ints mix in freely."""
+
+    def _places(self) -> int:
+        raise NotImplementedError
+
+    def __new__(cls, value: Any = 0) -> Any:
+        raw = _to_decimal(value)
+        try:
+            places = cls._class_places()
+            rounded = _quantize(raw, places)
+        except decimal.InvalidOperation:
+            rounded = raw
+        return Decimal.__new__(cls, rounded)
+
+    @classmethod
+    def _class_places(cls) -> int:
+        raise NotImplementedError
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(Decimal(self)),))
+
+    def _wrap(self, result: Any) -> Any:
+        return type(self)(result) if isinstance(result, Decimal) else result
+
+    def __add__(self, other: Any) -> Any:
+        return self._wrap(Decimal.__add__(Decimal(self), _to_decimal(other)))
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Any:
+        return self._wrap(Decimal.__sub__(Decimal(self), _to_decimal(other)))
+
+    def __rsub__(self, other: Any) -> Any:
+        return self._wrap(Decimal.__sub__(_to_decimal(other), Decimal(self)))
+
+    def __mul__(self, other: Any) -> Any:
+        return self._wrap(Decimal.__mul__(Decimal(self), _to_decimal(other)))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> Any:
+        return self._wrap(Decimal.__truediv__(Decimal(self), _to_decimal(other)))
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return self._wrap(Decimal.__truediv__(_to_decimal(other), Decimal(self)))
+
+    def __floordiv__(self, other: Any) -> Any:
+        return self._wrap(Decimal.__floordiv__(Decimal(self), _to_decimal(other)))
+
+    def __mod__(self, other: Any) -> Any:
+        return self._wrap(Decimal.__mod__(Decimal(self), _to_decimal(other)))
+
+    def __pow__(self, other: Any, modulo: Any = None) -> Any:
+        return self._wrap(Decimal.__pow__(Decimal(self), _to_decimal(other)))
+
+    def __neg__(self) -> Any:
+        return self._wrap(Decimal.__neg__(Decimal(self)))
+
+    def __pos__(self) -> Any:
+        return self
+
+    def __abs__(self) -> Any:
+        return self._wrap(Decimal.__abs__(Decimal(self)))
+
+    def __round__(self, ndigits: int | None = None) -> Any:  # type: ignore[override]
+        if ndigits is None:
+            return int(_quantize(Decimal(self), 0))
+        return self._wrap(_quantize(Decimal(self), ndigits))
+
+    def __eq__(self, other: object) -> bool:
+        try:
+            return Decimal(self) == _to_decimal(other)
+        except TypeError:
+            return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __lt__(self, other: Any) -> bool:
+        return Decimal(self) < _to_decimal(other)
+
+    def __le__(self, other: Any) -> bool:
+        return Decimal(self) <= _to_decimal(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return Decimal(self) > _to_decimal(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return Decimal(self) >= _to_decimal(other)
+
+    def __hash__(self) -> int:
+        return Decimal.__hash__(self)
+
+    def __float__(self) -> float:
+        return float(Decimal(self))
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if spec == "" else format(Decimal(self), spec)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({Decimal(self)})"
+
+
+class Currency(_Amount):
+    """An amount in the experiment's currency: points, or money when USE_POINTS is False."""
+
+    @classmethod
+    def _class_places(cls) -> int:
+        return CURRENT_FORMAT.get().places
+
+    def __str__(self) -> str:
+        fmt = CURRENT_FORMAT.get()
+        if not fmt.use_points:
+            return format_money(Decimal(self), fmt)
+        number = _group_digits(Decimal(self), fmt.points_decimal_places)
+        if fmt.points_custom_name:
+            return f"{number} {fmt.points_custom_name}"
+        return f"{number} point" if Decimal(self) == 1 else f"{number} points"
+
+    def to_real_world_currency(self, session: Any) -> RealWorldCurrency:
+        """Convert to money with the session's real_world_currency_per_point."""
+        if not CURRENT_FORMAT.get().use_points:
+            return RealWorldCurrency(Decimal(self))
+        rate = session.config.get("real_world_currency_per_point", 1)
+        return RealWorldCurrency(Decimal(self) * _to_decimal(rate))
+
+
+class RealWorldCurrency(_Amount):
+    """An amount of real money in REAL_WORLD_CURRENCY_CODE."""
+
+    @classmethod
+    def _class_places(cls) -> int:
+        return CURRENT_FORMAT.get().money_places
+
+    def __str__(self) -> str:
+        return format_money(Decimal(self), CURRENT_FORMAT.get())
+
+
+def format_money(value: Decimal, fmt: CurrencyFormat) -> str:
+    """Format an amount of money: '$10.00', '€3.50', '12.00 CHF'."""
+    places = fmt.money_places
+    code = fmt.real_world_currency_code
+    digits = _group_digits(abs(_quantize(value, places)), places)
+    sign = "-" if value < 0 else ""
+    symbol = CURRENCY_SYMBOLS.get(code)
+    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {code}"
+
+
+cu = Currency
+
+
+def currency_range(first: Any, last: Any, increment: Any) -> list[Currency]:
+    """Amounts from first to last inclusive, in steps of increment (for choices)."""
+    return list(_currency_steps(Currency(first), Currency(last), Currency(increment)))
+
+
+def _currency_steps(first: Currency, last: Currency, step: Currency) -> Iterator[Currency]:
+    if step <= 0:
+        raise ValueError("currency_range needs a positive increment")
+    value = first
+    while value <= last:
+        yield value
+        value = value + step
