@@ -1,0 +1,76 @@
+/* otree-async page helpers: window.forminputs and the page timer. */
+(function () {
+  "use strict";
+
+  function pageForm() {
+    return document.getElementById("form");
+  }
+
+  // forminputs.<name> is the input (or the RadioNodeList of radios) named <name> in #form.
+  window.forminputs = new Proxy({}, {
+    get: function (target, name) {
+      var form = pageForm();
+      return form && typeof name === "string" ? form.elements.namedItem(name) : undefined;
+    }
+  });
+
+  function formatSeconds(total) {
+    var minutes = Math.floor(total / 60);
+    var seconds = total % 60;
+    return minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+  }
+
+  function fireCountdownEvent(element, name, total) {
+    // Apps written for oTree listen to jQuery countdown events on .otree-timer__time-left.
+    if (!window.jQuery) return;
+    var event = window.jQuery.Event(name);
+    event.offset = {
+      totalSeconds: total,
+      minutes: Math.floor(total / 60) % 60,
+      seconds: total % 60,
+      hours: Math.floor(total / 3600)
+    };
+    window.jQuery(element).trigger(event);
+  }
+
+  function submitTimedOut() {
+    var form = pageForm();
+    if (!form) return;
+    var flag = document.createElement("input");
+    flag.type = "hidden";
+    flag.name = "timeout_happened";
+    flag.value = "1";
+    form.appendChild(flag);
+    // form.submit() skips the browser's `required` checks, as a timeout must.
+    form.submit();
+  }
+
+  function startTimer(timer) {
+    var secondsLeft = parseFloat(timer.getAttribute("data-seconds-left"));
+    if (isNaN(secondsLeft)) return;
+    var deadline = Date.now() + secondsLeft * 1000;
+    var display = timer.querySelector(".otree-timer__time-left");
+    var shown = null;
+
+    function tick() {
+      var total = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+      if (total !== shown) {
+        shown = total;
+        if (display) display.textContent = formatSeconds(total);
+        fireCountdownEvent(display, "update.countdown", total);
+      }
+      if (total <= 0) {
+        fireCountdownEvent(display, "finish.countdown", 0);
+        submitTimedOut();
+        return;
+      }
+      window.setTimeout(tick, 250);
+    }
+    tick();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var timers = document.querySelectorAll(".otree-timer[data-seconds-left]");
+    for (var i = 0; i < timers.length; i++) startTimer(timers[i]);
+  });
+})();
