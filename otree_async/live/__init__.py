@@ -1,0 +1,1 @@
+"""Websockets and the group layer: wait-page notices, live pages, chat."""
