@@ -235,3 +235,15 @@ def test_form_tags_in_a_page_template(tmp_path: Path) -> None:
     assert "Value must be ≤ 120" in html
     assert "Please check your answers." in html
     assert '<form method="post" id="form" action="/p/x/1"' in html
+
+
+def test_raw_form_access_in_templates(tmp_path: Path) -> None:
+    page = tmp_path / "a" / "P.html"
+    page.parent.mkdir()
+    page.write_text("{{ form.x.1 }}|{{ for field in form }}{{ formfield field }}{{ endfor }}")
+    form = form_of(x=models.IntegerField(choices=[[1, "One"], [2, "Two"]]))
+    html = render(build_environment(tmp_path, ["a"]), "a/P.html", {"form": form})
+    single, looped = html.split("|")
+    assert 'value="2"' in single
+    assert 'value="1"' not in single
+    assert '<select class="form-select" name="x" id="id_x" required>' in looped
