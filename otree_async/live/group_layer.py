@@ -170,7 +170,7 @@ class GroupLayer:
         await self._backend.publish(channel, json.dumps(message, separators=(",", ":")))
 
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[Subscription]:
-        """Receive `channel` inside `async with`; it is subscribed once this returns."""
+        """Receive `channel` inside `async with`: whatever is published after entering arrives."""
         return self._subscribe(channel)
 
     @asynccontextmanager

@@ -102,9 +102,26 @@ async def test_layer_recovers_after_redis_restarts() -> None:
         layer = GroupLayer.from_url(f"redis://127.0.0.1:{port}/0")
         async with layer, layer.subscribe("wait-session-1") as subscription:
             await stop(server)
+
+            async def open_page_during_outage() -> dict[str, object] | None:
+                async with layer.subscribe("wait-session-2") as late:
+                    message = await late.get(timeout=WAIT)
+                    if message == {"type": "reconnected"}:  # it may or may not see the notice
+                        message = await late.get(timeout=WAIT)
+                    return message
+
+            # Opened while Redis is down: subscribing waits for the reconnect instead of failing.
+            late_page = asyncio.create_task(open_page_during_outage())
+            await asyncio.sleep(0.2)
             server = await start_private_redis(port)
             assert await subscription.get(timeout=WAIT) == {"type": "reconnected"}
             await layer.publish("wait-session-1", {"type": "advance"})
             assert await subscription.get(timeout=WAIT) == {"type": "advance"}
+            for _ in range(100):  # until the late page is subscribed, bounded
+                await layer.publish("wait-session-2", {"type": "advance"})
+                if late_page.done():
+                    break
+                await asyncio.sleep(0.05)
+            assert await asyncio.wait_for(late_page, timeout=WAIT) == {"type": "advance"}
     finally:
         await stop(server)
