@@ -13,4 +13,6 @@ class PlayerBot(Bot):
         expect(participant.payoff_plus_participation_fee(), expected)
         expect(f'<th id="total-payment">{expected}</th>', "in", self.html)
         expect(f"Thank you, {participant.nickname}", "in", self.html)
+        if not participant.consented:
+            expect("You chose not to take part", "in", self.html)
         yield PaymentInfo
