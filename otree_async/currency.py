@@ -42,7 +42,8 @@ class CurrencyFormat:
 
 
 CURRENT_FORMAT: contextvars.ContextVar[CurrencyFormat] = contextvars.ContextVar(
-    "otree_async_currency_format", default=CurrencyFormat()
+    "otree_async_currency_format",
+    default=CurrencyFormat(),  # noqa: B039 - frozen dataclass
 )
 
 

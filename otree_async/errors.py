@@ -1,11 +1,11 @@
 """Errors otree-async raises for experiment authors and operators.
 
-    OTreeAsyncError                 base of everything below
-    ├── ConfigurationError          settings.py, an app module or a template is wrong
-    ├── AppCodeError                author code (a hook) raised or returned something invalid
-    ├── LiveMessageError            a live_method got or returned something it cannot handle
-    ├── SessionCreationError        a session cannot be created with the given arguments
-    └── BotError                    a bot's expectation failed or it submitted the wrong page
+OTreeAsyncError                 base of everything below
+├── ConfigurationError          settings.py, an app module or a template is wrong
+├── AppCodeError                author code (a hook) raised or returned something invalid
+├── LiveMessageError            a live_method got or returned something it cannot handle
+├── SessionCreationError        a session cannot be created with the given arguments
+└── BotError                    a bot's expectation failed or it submitted the wrong page
 """
 
 from __future__ import annotations

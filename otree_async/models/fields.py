@@ -111,8 +111,8 @@ class Field:
         doc: str = "",
         blank: bool = False,
         help_text: str = "",
-        min: Any = _UNSET,  # noqa: A002 - oTree's keyword
-        max: Any = None,  # noqa: A002 - oTree's keyword
+        min: Any = _UNSET,
+        max: Any = None,
         max_length: int | None = None,
         **unknown: Any,
     ) -> None:

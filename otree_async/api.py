@@ -1,0 +1,36 @@
+"""The one module experiment authors import: `from otree.api import *` resolves here."""
+
+from __future__ import annotations
+
+from .bots.bot import Bot, Submission, SubmissionMustFail, expect
+from .currency import Currency, RealWorldCurrency, cu, currency_range
+from .models import fields as models
+from .models import widgets
+from .models.author import BaseConstants, BaseGroup, BasePlayer, BaseSubsession
+from .models.extra import ExtraModel
+from .pages import Page, WaitPage
+from .templating.tags import to_json as safe_json
+
+fields = models
+
+__all__ = [
+    "BaseConstants",
+    "BaseGroup",
+    "BasePlayer",
+    "BaseSubsession",
+    "Bot",
+    "Currency",
+    "ExtraModel",
+    "Page",
+    "RealWorldCurrency",
+    "Submission",
+    "SubmissionMustFail",
+    "WaitPage",
+    "cu",
+    "currency_range",
+    "expect",
+    "fields",
+    "models",
+    "safe_json",
+    "widgets",
+]

@@ -1,0 +1,1 @@
+"""Bots: Bot/Submission/expect for tests.py, the runner that plays them, the pytest plugin."""

@@ -1,0 +1,1 @@
+"""Decisions as plain functions: page plans, grouping, wait-page completion, timeouts."""

@@ -1,0 +1,111 @@
+"""Moving a participant forward: skip pages that are not displayed, stop at the next one."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from ..engine.plan import PageSlot
+from ..models.framework import PageTime, Participant
+from ..pages import is_wait_page
+from .hooks import call_author, page_hook
+from .lookup import player_for
+from .results import Notice
+from .wait_pages import arrive
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
+
+
+def is_displayed(slot: PageSlot, player: Any) -> bool:
+    """Whether the page's is_displayed(player) lets the participant see it."""
+    hook = page_hook(slot.page_class, "is_displayed")
+    if hook is None:
+        return True
+    where = f"is_displayed of page '{slot.page_name}' in app '{slot.app_name}'"
+    return bool(call_author(hook, player, where=where))
+
+
+def timeout_seconds(slot: PageSlot, player: Any) -> float | None:
+    """The page's timeout: get_timeout_seconds(player), else timeout_seconds, else None."""
+    if is_wait_page(slot.page_class):
+        return None
+    hook = page_hook(slot.page_class, "get_timeout_seconds")
+    if hook is not None:
+        where = f"get_timeout_seconds of page '{slot.page_name}' in app '{slot.app_name}'"
+        value = call_author(hook, player, where=where)
+    else:
+        value = getattr(slot.page_class, "timeout_seconds", None)
+    return None if value is None else float(value)
+
+
+def advance_to(
+    db: DbSession,
+    runtime: Runtime,
+    participant: Participant,
+    start_index: int,
+    notices: list[Notice],
+) -> None:
+    """Put the participant on the first page from start_index that is displayed to them.
+
+    Wait pages are arrived at on the way: a completed (or skipped) one is passed at once.
+    """
+    plan = runtime.session_plan(participant.session)
+    index = start_index
+    while index <= len(plan):
+        slot = plan[index - 1]
+        participant.index_in_pages = index
+        player = player_for(db, runtime, participant, slot)
+        displayed = is_displayed(slot, player)
+        if is_wait_page(slot.page_class):
+            if not getattr(slot.page_class, "group_by_arrival_time", False):
+                completed = arrive(db, runtime, participant, slot, player, displayed, notices)
+                if displayed and not completed:
+                    break
+                if displayed:
+                    record_page_time(db, participant, slot, timeout_happened=False)
+            elif displayed:
+                break
+        elif displayed:
+            break
+        index += 1
+    _set_position(participant, plan, index)
+    if index <= len(plan):
+        slot = plan[index - 1]
+        seconds = timeout_seconds(slot, player_for(db, runtime, participant, slot))
+        participant.timeout_deadline = None if seconds is None else time.time() + seconds
+    else:
+        participant.timeout_deadline = None
+
+
+def _set_position(participant: Participant, plan: list[PageSlot], index: int) -> None:
+    participant.index_in_pages = index
+    participant.max_page_index = len(plan)
+    if index <= len(plan):
+        slot = plan[index - 1]
+        participant.current_app_name = slot.app_name
+        participant.current_page_name = slot.page_name
+        participant.current_round_number = slot.round_number
+    else:
+        participant.current_page_name = None
+
+
+def record_page_time(
+    db: DbSession, participant: Participant, slot: PageSlot, *, timeout_happened: bool
+) -> None:
+    """Add the row of oTree's page-time export for a completed page."""
+    db.add(
+        PageTime(
+            session_id=participant.session_id,
+            participant_id=participant.id,
+            page_index=slot.index,
+            app_name=slot.app_name,
+            page_name=slot.page_name,
+            round_number=slot.round_number,
+            epoch_time_completed=time.time(),
+            timeout_happened=timeout_happened,
+            is_wait_page=is_wait_page(slot.page_class),
+        )
+    )

@@ -1,0 +1,52 @@
+"""Calling author hooks: the right arguments, async support, and errors that say where."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.util import await_only
+
+from ..errors import AppCodeError, OTreeAsyncError
+
+
+@functools.lru_cache(maxsize=4096)
+def _positional_count(fn: Callable[..., Any]) -> int | None:
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
+        return None
+    return sum(
+        1
+        for p in parameters
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    )
+
+
+def call_author(fn: Callable[..., Any], *args: Any, where: str) -> Any:
+    """Call an author's function with as many of args as it accepts; await async ones.
+
+    Runs inside AsyncSession.run_sync, so an `async def` hook is awaited through the
+    greenlet bridge and may use the same lazy-loading models.
+    """
+    count = _positional_count(fn)
+    call_args = args if count is None else args[:count]
+    try:
+        result = fn(*call_args)
+        if inspect.isawaitable(result):
+            result = await_only(result)
+    except OTreeAsyncError:
+        raise
+    except Exception as exc:
+        raise AppCodeError(f"{where} raised {type(exc).__name__}: {exc}") from exc
+    return result
+
+
+def page_hook(page_class: type, name: str) -> Callable[..., Any] | None:
+    """A hook the author defined on a page class (is_displayed, vars_for_template...)."""
+    value = getattr(page_class, name, None)
+    return value if callable(value) else None

@@ -1,0 +1,248 @@
+"""Showing and submitting participant pages inside one unit of work."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from ..engine.plan import PageSlot, first_index_of_app, page_url, upcoming_apps
+from ..errors import AppCodeError
+from ..models.fields import Field
+from ..models.framework import Participant
+from ..pages import is_wait_page
+from ..templating.environment import render, resolve_page_template
+from ..web.forms import PageForm
+from .advance import advance_to, record_page_time
+from .forms import form_target, new_form, run_error_hooks
+from .hooks import call_author, page_hook
+from .lookup import current_url, lock_participant, player_for
+from .results import Notice, Outcome
+from .wait_pages import channel_name, is_completed, scope_of
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
+
+# A browser's timer fires a moment before the server's deadline; accept it that early.
+TIMEOUT_TOLERANCE_SECONDS = 2.0
+
+
+def initialize_participant(
+    db: DbSession, runtime: Runtime, code: str, label: str | None
+) -> Outcome | None:
+    """The participant's start link: mark them started and send them to their page."""
+    participant = lock_participant(db, code)
+    if participant is None:
+        return None
+    notices: list[Notice] = []
+    if not participant.visited:
+        participant.visited = True
+        participant.time_started_utc = datetime.now(UTC)
+    if label and not participant.label:
+        participant.label = label[:200]
+    if participant.index_in_pages == 0:
+        advance_to(db, runtime, participant, 1, notices)
+    return Outcome.redirect(current_url(runtime, participant), notices)
+
+
+def show_page(db: DbSession, runtime: Runtime, code: str, path: str) -> Outcome | None:
+    """GET of a page URL: render it, or redirect if it is not the participant's page."""
+    participant = lock_participant(db, code)
+    if participant is None:
+        return None
+    participant.last_request_epoch = time.time()
+    expected = current_url(runtime, participant)
+    if path != expected:
+        return Outcome.redirect(expected)
+    slot = runtime.session_plan(participant.session)[participant.index_in_pages - 1]
+    player = player_for(db, runtime, participant, slot)
+    if is_wait_page(slot.page_class):
+        return _show_wait_page(db, runtime, participant, slot, player)
+    form = new_form(runtime, slot, player)
+    return Outcome.page(render_page(runtime, participant, slot, player, form, path))
+
+
+def submit_page(
+    db: DbSession, runtime: Runtime, code: str, path: str, formdata: Any
+) -> Outcome | None:
+    """POST of a page: validate, store, run before_next_page, advance; or show the errors."""
+    participant = lock_participant(db, code)
+    if participant is None:
+        return None
+    expected = current_url(runtime, participant)
+    if path != expected:
+        # A double submit or a stale tab: the first POST already moved the participant on.
+        return Outcome.redirect(expected)
+    slot = runtime.session_plan(participant.session)[participant.index_in_pages - 1]
+    player = player_for(db, runtime, participant, slot)
+    if is_wait_page(slot.page_class):
+        return Outcome.redirect(expected)
+    timeout_happened = _timeout_happened(participant, formdata)
+    form = new_form(runtime, slot, player, formdata)
+    if form is not None:
+        if timeout_happened:
+            _store_timeout_values(runtime, slot, player, form)
+        else:
+            if form.validate():
+                run_error_hooks(runtime, slot, player, form)
+            if form.has_errors:
+                outcome = Outcome.page(render_page(runtime, participant, slot, player, form, path))
+                fields = sorted(form.errors) + (["__all__"] if form.non_field_errors else [])
+                outcome.headers["otree-form-errors"] = json.dumps(fields)
+                return outcome
+            _store(form_target(slot, player), form.cleaned_values())
+    notices: list[Notice] = []
+    complete_page(db, runtime, participant, slot, player, timeout_happened, notices)
+    return Outcome.redirect(current_url(runtime, participant), notices)
+
+
+def complete_page(
+    db: DbSession,
+    runtime: Runtime,
+    participant: Participant,
+    slot: PageSlot,
+    player: Any,
+    timeout_happened: bool,
+    notices: list[Notice],
+) -> None:
+    """before_next_page, the page-time record, app_after_this_page and the advance."""
+    where = f"page '{slot.page_name}' in app '{slot.app_name}'"
+    hook = page_hook(slot.page_class, "before_next_page")
+    if hook is not None:
+        call_author(hook, player, timeout_happened, where=f"before_next_page of {where}")
+    record_page_time(db, participant, slot, timeout_happened=timeout_happened)
+    plan = runtime.session_plan(participant.session)
+    next_index = slot.index + 1
+    hook = page_hook(slot.page_class, "app_after_this_page")
+    if hook is not None:
+        upcoming = upcoming_apps(plan, slot)
+        target = call_author(hook, player, upcoming, where=f"app_after_this_page of {where}")
+        if target:
+            if target not in upcoming:
+                raise AppCodeError(
+                    f"app_after_this_page of {where} returned {target!r}, which is not one of "
+                    f"the upcoming apps {upcoming}."
+                )
+            next_index = first_index_of_app(plan, target) or next_index
+    advance_to(db, runtime, participant, next_index, notices)
+
+
+def _timeout_happened(participant: Participant, formdata: Any) -> bool:
+    if not formdata or not formdata.get("timeout_happened"):
+        return False
+    if participant.is_bot:
+        return True
+    deadline = participant.timeout_deadline
+    return deadline is not None and time.time() >= deadline - TIMEOUT_TOLERANCE_SECONDS
+
+
+def _store(target: Any, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(target, name, value)
+
+
+def _store_timeout_values(runtime: Runtime, slot: PageSlot, player: Any, form: PageForm) -> None:
+    """oTree's rule on timeout: keep the valid fields, defaults for the rest; if the page's
+    error_message rejects the result, defaults for every field."""
+    target = form_target(slot, player)
+    declared: dict[str, Field] = type(target)._author_fields
+    form.validate()
+    valid = form.valid_values()
+    values = {
+        name: valid.get(name, declared[name].auto_submit_default) for name in form.field_names
+    }
+    hook = page_hook(slot.page_class, "error_message")
+    if hook is not None:
+        where = f"error_message of page '{slot.page_name}' in app '{slot.app_name}'"
+        if call_author(hook, player, values, where=where):
+            values = {name: declared[name].auto_submit_default for name in form.field_names}
+    _store(target, values)
+
+
+def render_page(
+    runtime: Runtime,
+    participant: Participant,
+    slot: PageSlot,
+    player: Any,
+    form: PageForm | None,
+    path: str,
+    extra: dict[str, Any] | None = None,
+) -> str:
+    """Render a page's template with oTree's variables plus vars_for_template."""
+    context = template_context(runtime, participant, slot, player)
+    context.update(extra or {})
+    context["form"] = form
+    context["form_action"] = path
+    seconds_left = (
+        None if participant.timeout_deadline is None else participant.timeout_deadline - time.time()
+    )
+    context["timer"] = (
+        None
+        if seconds_left is None
+        else {"seconds_left": max(0.0, seconds_left), "text": slot.page_class.timer_text}
+    )
+    name = resolve_page_template(
+        runtime.templates,
+        slot.app_name,
+        slot.page_name,
+        getattr(slot.page_class, "template_name", None),
+        is_wait_page(slot.page_class),
+    )
+    return render(runtime.templates, name, context)
+
+
+def template_context(
+    runtime: Runtime, participant: Participant, slot: PageSlot, player: Any
+) -> dict[str, Any]:
+    """player, group, subsession, participant, session, C, js_vars and vars_for_template."""
+    app = runtime.project.apps[slot.app_name]
+    where = f"page '{slot.page_name}' in app '{slot.app_name}'"
+    context: dict[str, Any] = {
+        "player": player,
+        "group": player.group,
+        "subsession": player.subsession,
+        "participant": participant,
+        "session": participant.session,
+        "C": app.constants.source,
+        app.constants.source.__name__: app.constants.source,
+        "page_name": slot.page_name,
+        "is_debug": runtime.debug,
+        "round_number": slot.round_number,
+    }
+    hook = page_hook(slot.page_class, "js_vars")
+    js_vars = call_author(hook, player, where=f"js_vars of {where}") if hook else {}
+    context["js_vars"] = js_vars or {}
+    hook = page_hook(slot.page_class, "vars_for_template")
+    if hook is not None:
+        extra = call_author(hook, player, where=f"vars_for_template of {where}") or {}
+        if not isinstance(extra, dict):
+            raise AppCodeError(
+                f"Page '{slot.page_name}' in app '{slot.app_name}': vars_for_template returned "
+                f"{type(extra).__name__}; return a dict."
+            )
+        context.update(extra)
+    return context
+
+
+def _show_wait_page(
+    db: DbSession, runtime: Runtime, participant: Participant, slot: PageSlot, player: Any
+) -> Outcome:
+    scope_key, _scope_id = scope_of(slot, player)
+    if is_completed(db, participant.session_id, slot.index, scope_key):
+        notices: list[Notice] = []
+        record_page_time(db, participant, slot, timeout_happened=False)
+        advance_to(db, runtime, participant, slot.index + 1, notices)
+        return Outcome.redirect(current_url(runtime, participant), notices)
+    path = page_url(participant.code, slot)
+    extra = {
+        "title_text": getattr(slot.page_class, "title_text", "Please wait"),
+        "body_text": getattr(slot.page_class, "body_text", ""),
+        "wait_socket_url": f"/wait_page/{participant.code}/{slot.index}",
+        "wait_channel": channel_name(participant.session.code, slot.index, scope_key),
+    }
+    outcome = Outcome.page(render_page(runtime, participant, slot, player, None, path, extra))
+    outcome.headers["oTree-Wait-Page"] = "1"  # how oTree's bots recognise a wait page
+    return outcome

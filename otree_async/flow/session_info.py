@@ -1,0 +1,128 @@
+"""Read-only views of sessions for REST and the demo pages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from ..models.framework import Participant, Session
+from .session_creation import create_session
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
+
+
+def session_urls(session: Session, base_url: str) -> dict[str, Any]:
+    """The links oTree's REST API returns for a session."""
+    base = base_url.rstrip("/")
+    urls: dict[str, Any] = {
+        "code": session.code,
+        "session_wide_url": f"{base}/join/{session.anonymous_code}",
+        "admin_url": f"{base}/SessionStartLinks/{session.code}",
+    }
+    if session.room_name:
+        urls["room_url"] = f"{base}/room/{session.room_name}"
+    return urls
+
+
+def create_session_for_api(
+    db: DbSession, runtime: Runtime, base_url: str, arguments: dict[str, Any]
+) -> dict[str, Any]:
+    """POST /api/sessions: create and return the links."""
+    session = create_session(db, runtime, **arguments)
+    return session_urls(session, base_url)
+
+
+def session_details(
+    db: DbSession,
+    runtime: Runtime,
+    code: str,
+    base_url: str,
+    participant_vars: list[str] | None = None,
+    session_vars: list[str] | None = None,
+) -> dict[str, Any] | None:
+    """POST /api/get_session/{code}: the session, its config and participants."""
+    session = db.scalars(select(Session).where(Session.code == code)).first()
+    if session is None:
+        return None
+    participants = db.scalars(
+        select(Participant)
+        .where(Participant.session_id == session.id)
+        .order_by(Participant.id_in_session)
+    ).all()
+    plan_length = len(runtime.session_plan(session))
+    rows = []
+    for participant in participants:
+        row: dict[str, Any] = {
+            "id_in_session": participant.id_in_session,
+            "code": participant.code,
+            "label": participant.label,
+            "payoff_in_real_world_currency": float(participant.payoff_in_real_world_currency()),
+            "status": participant.status,
+            "visited": participant.visited,
+            "finished": participant.index_in_pages > plan_length,
+            "url": f"{base_url.rstrip('/')}/InitializeParticipant/{participant.code}",
+        }
+        if participant_vars:
+            row["vars"] = {name: participant.vars.get(name) for name in participant_vars}
+        rows.append(row)
+    config = {
+        key: value
+        for key, value in session.config.items()
+        if isinstance(value, str | int | float | bool | list) or value is None
+    }
+    info: dict[str, Any] = {
+        **session_urls(session, base_url),
+        "label": session.label,
+        "num_participants": session.num_participants,
+        "config": config,
+        "config_name": session.config_name,
+        "is_demo": session.is_demo,
+        "REAL_WORLD_CURRENCY_CODE": (
+            runtime.project.settings.currency_format.real_world_currency_code
+        ),
+        "participants": rows,
+    }
+    if session_vars:
+        info["vars"] = {name: session.vars.get(name) for name in session_vars}
+    return info
+
+
+def list_sessions(db: DbSession, runtime: Runtime, base_url: str) -> list[dict[str, Any]]:
+    """GET /api/sessions: the non-demo sessions, newest first."""
+    sessions = db.scalars(
+        select(Session).where(Session.is_demo.is_(False)).order_by(Session.id.desc())
+    ).all()
+    return [
+        {
+            **session_urls(session, base_url),
+            "num_participants": session.num_participants,
+            "created_at": session.created_at.isoformat() if session.created_at else None,
+            "label": session.label,
+            "config_name": session.config_name,
+        }
+        for session in sessions
+    ]
+
+
+def participant_links(db: DbSession, runtime: Runtime, code: str) -> dict[str, Any] | None:
+    """The session's start links, for the demo and start-links pages."""
+    session = db.scalars(select(Session).where(Session.code == code)).first()
+    if session is None:
+        return None
+    codes = db.scalars(
+        select(Participant.code)
+        .where(Participant.session_id == session.id)
+        .order_by(Participant.id_in_session)
+    ).all()
+    return {
+        "session": {
+            "code": session.code,
+            "config_name": session.config_name,
+            "num_participants": session.num_participants,
+            "anonymous_code": session.anonymous_code,
+        },
+        "participant_codes": list(codes),
+    }

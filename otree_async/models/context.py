@@ -1,0 +1,97 @@
+"""Per-request context: which project's rules apply and which database session is open.
+
+Author code calls `Bid.create(...)` or reads `participant.my_field` without passing a
+database session or the project; the unit of work puts both here for the request.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..currency import CURRENT_FORMAT, CurrencyFormat
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session as DbSession
+
+
+@dataclass(frozen=True)
+class ProjectContext:
+    """What model code needs to know about the running project."""
+
+    participant_fields: frozenset[str] = frozenset()
+    session_fields: frozenset[str] = frozenset()
+    currency_format: CurrencyFormat = field(default_factory=CurrencyFormat)
+    # Maps an author class (e.g. an ExtraModel subclass) to its mapped table class.
+    mapped_classes: dict[type, type] = field(default_factory=dict)
+    # App name -> that app's mapped classes (AppTables), for cross-app lookups.
+    app_tables: dict[str, Any] = field(default_factory=dict)
+
+
+_PROJECT: contextvars.ContextVar[ProjectContext] = contextvars.ContextVar(
+    "otree_async_project",
+    default=ProjectContext(),  # noqa: B039 - frozen dataclass
+)
+_DB: contextvars.ContextVar[DbSession | None] = contextvars.ContextVar(
+    "otree_async_db", default=None
+)
+
+
+def current_project() -> ProjectContext:
+    """The project of the current request (an empty one outside requests)."""
+    return _PROJECT.get()
+
+
+def current_project_fields(kind: str) -> frozenset[str]:
+    """PARTICIPANT_FIELDS ('participant') or SESSION_FIELDS ('session') of the project."""
+    project = _PROJECT.get()
+    return project.participant_fields if kind == "participant" else project.session_fields
+
+
+def current_db() -> DbSession:
+    """The synchronous database session of the running hook."""
+    db = _DB.get()
+    if db is None:
+        raise RuntimeError(
+            "No database session is open: models can only be used inside a page hook, "
+            "creating_session, a live_method or a unit of work."
+        )
+    return db
+
+
+@contextmanager
+def project_scope(project: ProjectContext) -> Iterator[None]:
+    """Apply a project's context (fields, currency format) for the duration of a block."""
+    project_token = _PROJECT.set(project)
+    currency_token = CURRENT_FORMAT.set(project.currency_format)
+    try:
+        yield
+    finally:
+        CURRENT_FORMAT.reset(currency_token)
+        _PROJECT.reset(project_token)
+
+
+@contextmanager
+def db_scope(db: DbSession) -> Iterator[None]:
+    """Make a synchronous session the one author code uses."""
+    token = _DB.set(db)
+    try:
+        yield
+    finally:
+        _DB.reset(token)
+
+
+def app_tables_of(app_name: str) -> Any:
+    """The mapped classes (AppTables) of an app of the running project."""
+    return _PROJECT.get().app_tables[app_name]
+
+
+def mapped_class_of(author_class: type) -> Any:
+    """The table class built for an author's class (Player, Group, an ExtraModel...)."""
+    mapped = _PROJECT.get().mapped_classes.get(author_class)
+    if mapped is None:
+        raise RuntimeError(f"{author_class.__name__} is not part of the running project.")
+    return mapped

@@ -1,0 +1,1 @@
+"""Starlette routes: participant pages, demo, REST; thin over flow/ and engine/."""

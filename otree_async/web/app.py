@@ -1,0 +1,102 @@
+"""create_app: the Starlette application of a project."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from ..live import wait_pages as wait_page_sockets
+from ..project import Project, project_root_from_env
+from ..runtime import Runtime, build_runtime
+from ..templating.environment import static_directory
+from . import demo, participant, rest
+
+
+def _static_mounts(project_root: Path) -> list[BaseRoute]:
+    mounts: list[BaseRoute] = [
+        Mount("/static/otree", app=StaticFiles(directory=static_directory()), name="otree_static")
+    ]
+    project_static = project_root / "_static"
+    if project_static.is_dir():
+        mounts.append(Mount("/static", app=StaticFiles(directory=project_static), name="static"))
+    return mounts
+
+
+def create_app(
+    project: Runtime | Project | Path | str,
+    *,
+    database_url: str | None = None,
+    group_layer_url: str = "memory://",
+    debug: bool = True,
+    create_tables: bool = True,
+    extra_routes: list[BaseRoute] | None = None,
+) -> Starlette:
+    """Build the ASGI app of a project; the lifespan connects the database and group layer."""
+    runtime = (
+        project
+        if isinstance(project, Runtime)
+        else build_runtime(
+            project, database_url=database_url, group_layer_url=group_layer_url, debug=debug
+        )
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if create_tables:
+            await runtime.database.create_tables()
+        await runtime.group_layer.connect()
+        try:
+            yield
+        finally:
+            await runtime.group_layer.disconnect()
+            await runtime.database.dispose()
+
+    routes: list[BaseRoute] = [
+        *(extra_routes or []),
+        *participant.routes,
+        *wait_page_sockets.routes,
+        *rest.routes,
+        *demo.routes,
+        *_static_mounts(runtime.project.root),
+    ]
+    app = Starlette(
+        debug=False,
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[
+            Middleware(
+                SessionMiddleware,
+                secret_key=runtime.project.settings.secret_key,
+                session_cookie="otree_async_session",
+                same_site="lax",
+            )
+        ],
+    )
+    app.state.runtime = runtime
+    app.state.admin_templates = demo.admin_templates()
+    return app
+
+
+def is_production() -> bool:
+    """OTREE_PRODUCTION set to anything but '', '0' means production (no debug details)."""
+    return os.environ.get("OTREE_PRODUCTION", "") not in ("", "0")
+
+
+def app_from_environment() -> Starlette:
+    """uvicorn factory: project from $OTREE_ASYNC_PROJECT or cwd, $DATABASE_URL, $REDIS_URL."""
+    return create_app(
+        project_root_from_env(),
+        database_url=os.environ.get("DATABASE_URL"),
+        group_layer_url=os.environ.get("OTREE_ASYNC_GROUP_LAYER_URL")
+        or os.environ.get("REDIS_URL")
+        or "memory://",
+        debug=not is_production(),
+    )

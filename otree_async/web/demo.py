@@ -1,0 +1,84 @@
+"""The demo index: pick a config, get a fresh session and its participant links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..errors import OTreeAsyncError
+from ..flow.session_creation import create_session
+from ..flow.session_info import participant_links
+from .responses import app_error_response, error_page, run_step, runtime_of
+
+ADMIN_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def admin_templates() -> jinja2.Environment:
+    """The environment of the framework's own admin and demo pages."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(ADMIN_TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _render(request: Request, name: str, **context: object) -> HTMLResponse:
+    environment: jinja2.Environment = request.app.state.admin_templates
+    return HTMLResponse(environment.get_template(name).render(**context))
+
+
+async def demo_index(request: Request) -> Response:
+    """/demo: the list of session configs."""
+    settings = runtime_of(request).project.settings
+    return _render(
+        request,
+        "demo.html",
+        title=settings.demo_page_title,
+        intro_html=settings.demo_page_intro_html,
+        configs=list(settings.session_configs.values()),
+    )
+
+
+async def demo_session(request: Request) -> Response:
+    """/demo/{config}: create a demo session and show its links."""
+    runtime = runtime_of(request)
+    name = request.path_params["config_name"]
+    if name not in runtime.project.settings.session_configs:
+        return error_page("Not found", f"There is no session config '{name}'.", 404)
+
+    def create(db: object, rt: object) -> str:
+        session = create_session(db, runtime, name, is_demo=True)  # type: ignore[arg-type]
+        return session.code
+
+    try:
+        code = await run_step(runtime, create)
+    except OTreeAsyncError as exc:
+        return app_error_response(runtime, exc, f"/demo/{name}")
+    return RedirectResponse(f"/SessionStartLinks/{code}", status_code=302)
+
+
+async def start_links(request: Request) -> Response:
+    """/SessionStartLinks/{code}: participant links of a session."""
+    runtime = runtime_of(request)
+    links = await run_step(runtime, participant_links, request.path_params["code"])
+    if links is None:
+        return error_page("Not found", "There is no session with this code.", 404)
+    base_url = str(request.base_url).rstrip("/")
+    return _render(request, "start_links.html", base_url=base_url, **links)
+
+
+async def root(request: Request) -> Response:
+    """/ redirects to /demo, as in oTree."""
+    return RedirectResponse("/demo", status_code=302)
+
+
+routes = [
+    Route("/", root),
+    Route("/demo", demo_index),
+    Route("/demo/{config_name}", demo_session),
+    Route("/SessionStartLinks/{code}", start_links),
+]
