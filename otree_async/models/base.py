@@ -46,7 +46,9 @@ class _DecimalStorage(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
-        return float(value) if dialect.name == "sqlite" else Decimal(str(value))
+        # Currency is a Decimal whose str() carries its unit ("4 points"): never parse str().
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        return float(number) if dialect.name == "sqlite" else Decimal(number)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
