@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session as DbSession
 from ..engine.plan import PageSlot
 from ..models.framework import PageTime, Participant
 from ..pages import is_wait_page
+from .arrival_grouping import arrive_by_arrival_time
 from .hooks import call_author, page_hook
 from .lookup import player_for
 from .results import Notice
@@ -67,7 +68,9 @@ def advance_to(
                 if displayed:
                     record_page_time(db, participant, slot, timeout_happened=False)
             elif displayed:
-                break
+                if not arrive_by_arrival_time(db, runtime, participant, slot, player, notices):
+                    break
+                record_page_time(db, participant, slot, timeout_happened=False)
         elif displayed:
             break
         index += 1

@@ -17,17 +17,18 @@ from ..pages import is_wait_page
 from ..templating.environment import render, resolve_page_template
 from ..web.forms import PageForm
 from .advance import advance_to, record_page_time
+from .channels import wait_channel
 from .forms import form_target, new_form, run_error_hooks
 from .hooks import call_author, page_hook
 from .lookup import current_url, lock_participant, player_for
 from .results import Notice, Outcome
-from .wait_pages import channel_name, is_completed, scope_of
+from .wait_pages import is_completed, scope_of
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
 
 # A browser's timer fires a moment before the server's deadline; accept it that early.
-TIMEOUT_TOLERANCE_SECONDS = 2.0
+TIMEOUT_TOLERANCE_SECONDS = 0.5
 
 
 def initialize_participant(
@@ -84,7 +85,7 @@ def submit_page(
     form = new_form(runtime, slot, player, formdata)
     if form is not None:
         if timeout_happened:
-            _store_timeout_values(runtime, slot, player, form)
+            store_timeout_values(runtime, slot, player, form)
         else:
             if form.validate():
                 run_error_hooks(runtime, slot, player, form)
@@ -144,7 +145,7 @@ def _store(target: Any, values: dict[str, Any]) -> None:
         setattr(target, name, value)
 
 
-def _store_timeout_values(runtime: Runtime, slot: PageSlot, player: Any, form: PageForm) -> None:
+def store_timeout_values(runtime: Runtime, slot: PageSlot, player: Any, form: PageForm) -> None:
     """oTree's rule on timeout: keep the valid fields, defaults for the rest; if the page's
     error_message rejects the result, defaults for every field."""
     target = form_target(slot, player)
@@ -176,6 +177,7 @@ def render_page(
     context.update(extra or {})
     context["form"] = form
     context["form_action"] = path
+    context["auto_advance_url"] = f"/auto_advance/{participant.code}/{slot.index}"
     seconds_left = (
         None if participant.timeout_deadline is None else participant.timeout_deadline - time.time()
     )
@@ -241,7 +243,7 @@ def _show_wait_page(
         "title_text": getattr(slot.page_class, "title_text", "Please wait"),
         "body_text": getattr(slot.page_class, "body_text", ""),
         "wait_socket_url": f"/wait_page/{participant.code}/{slot.index}",
-        "wait_channel": channel_name(participant.session.code, slot.index, scope_key),
+        "wait_channel": wait_channel(participant.session.code, slot.index, scope_key),
     }
     outcome = Outcome.page(render_page(runtime, participant, slot, player, None, path, extra))
     outcome.headers["oTree-Wait-Page"] = "1"  # how oTree's bots recognise a wait page

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from ..engine.plan import PageSlot
 from ..models.framework import Participant, WaitPageArrival, WaitPageCompletion
+from .channels import wait_channel
 from .hooks import call_author
 from .results import Notice
 
@@ -27,11 +28,6 @@ def scope_of(slot: PageSlot, player: Any) -> tuple[str, Any]:
     if getattr(slot.page_class, "wait_for_all_groups", False):
         return f"s{player.subsession_id}", player.subsession_id
     return f"g{player.group_id}", player.group_id
-
-
-def channel_name(session_code: str, slot_index: int, scope_key: str) -> str:
-    """Group-layer channel on which a wait page's completion is announced."""
-    return f"wait-{session_code}-{slot_index}-{scope_key}"
 
 
 def is_completed(db: DbSession, session_id: int, slot_index: int, scope_key: str) -> bool:
@@ -77,14 +73,14 @@ def arrive(
         return False
     # oTree runs after_all_players_arrive only if somebody actually saw the page.
     if _anyone_arrived(db, participant.session_id, slot.index, scope_key):
-        _run_after_all_players_arrive(db, runtime, slot, scope_class, scope_id)
+        run_after_all_players_arrive(db, runtime, slot, scope_class, scope_id)
     db.execute(
         insert(WaitPageCompletion).values(
             session_id=participant.session_id, page_index=slot.index, scope_key=scope_key
         )
     )
     notices.append(
-        Notice(channel_name(participant.session.code, slot.index, scope_key), {"type": "ready"})
+        Notice(wait_channel(participant.session.code, slot.index, scope_key), {"type": "ready"})
     )
     return True
 
@@ -119,12 +115,11 @@ def _anyone_arrived(db: DbSession, session_id: int, slot_index: int, scope_key: 
     return db.scalars(query).first() is not None
 
 
-def _run_after_all_players_arrive(
+def run_after_all_players_arrive(
     db: DbSession, runtime: Runtime, slot: PageSlot, scope_class: Any, scope_id: Any
 ) -> None:
-    hook: Any = slot.page_class.__dict__.get("after_all_players_arrive")
-    if hook is None:
-        hook = getattr(slot.page_class, "after_all_players_arrive", None)
+    """Run the wait page's after_all_players_arrive (a function or its name) on the scope."""
+    hook: Any = getattr(slot.page_class, "after_all_players_arrive", None)
     if hook is None:
         return
     if isinstance(hook, str):

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -107,6 +107,9 @@ class Database:
     async def create_tables(self) -> None:
         """Create the framework's and the apps' tables that do not exist yet."""
         async with self.engine.begin() as connection:
+            if not self.is_sqlite:
+                # Several workers start at once; one creates, the others then see the tables.
+                await connection.execute(text("SELECT pg_advisory_xact_lock(7302461)"))
             await connection.run_sync(FrameworkBase.metadata.create_all)
             await connection.run_sync(self.tables.metadata.create_all)
 

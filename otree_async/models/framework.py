@@ -130,6 +130,12 @@ class Participant(_VarsBacked, FrameworkBase):
     last_request_epoch: Mapped[float | None] = mapped_column(Float, nullable=True)
     # Server-side timeouts: when the current page expires (epoch seconds), if it is timed.
     timeout_deadline: Mapped[float | None] = mapped_column(Float, nullable=True, index=True)
+    # group_by_arrival_time: when they reached the page, whether they are grouped yet, and
+    # presence from the wait page's websocket (a closed tab must not be put into a group).
+    gbat_arrived_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    gbat_grouped: Mapped[bool] = mapped_column(Boolean, default=False)
+    wait_page_connected: Mapped[bool] = mapped_column(Boolean, default=False)
+    wait_page_seen_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     mturk_worker_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     mturk_assignment_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator
@@ -13,11 +14,13 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from ..live import auto_advance
 from ..live import wait_pages as wait_page_sockets
 from ..project import Project, project_root_from_env
 from ..runtime import Runtime, build_runtime
 from ..templating.environment import static_directory
 from . import demo, participant, rest
+from .sweeper import run_sweeper
 
 
 def _static_mounts(project_root: Path) -> list[BaseRoute]:
@@ -37,6 +40,7 @@ def create_app(
     group_layer_url: str = "memory://",
     debug: bool = True,
     create_tables: bool = True,
+    run_timeouts: bool = True,
     extra_routes: list[BaseRoute] | None = None,
 ) -> Starlette:
     """Build the ASGI app of a project; the lifespan connects the database and group layer."""
@@ -53,9 +57,14 @@ def create_app(
         if create_tables:
             await runtime.database.create_tables()
         await runtime.group_layer.connect()
+        sweeper = asyncio.create_task(run_sweeper(runtime)) if run_timeouts else None
         try:
             yield
         finally:
+            if sweeper is not None:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
             await runtime.group_layer.disconnect()
             await runtime.database.dispose()
 
@@ -63,6 +72,7 @@ def create_app(
         *(extra_routes or []),
         *participant.routes,
         *wait_page_sockets.routes,
+        *auto_advance.routes,
         *rest.routes,
         *demo.routes,
         *_static_mounts(runtime.project.root),

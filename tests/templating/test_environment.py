@@ -141,7 +141,7 @@ def test_wait_page_has_its_socket_and_texts(tmp_path: Path) -> None:
     assert 'data-socket-url="/wait_page?group=3&amp;page=2"' in html
     assert "Waiting for the other participants." in html
     assert "<title>Please wait</title>" in html
-    assert "/static/otree/js/waitpage.js" in html
+    assert "/static/otree/js/reload_socket.js" in html
 
 
 def test_out_of_range_page(tmp_path: Path) -> None:

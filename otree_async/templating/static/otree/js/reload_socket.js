@@ -1,4 +1,8 @@
-/* otree-async wait page: wait for {"type": "ready"} on the page's websocket, then reload. */
+/* otree-async: reload the page when the server says it is stale.
+   A wait page waits for {"type": "ready"}; every other page for {"type": "advanced"}
+   (a timeout submitted server-side, or the experimenter advanced the participant).
+   The server checks the database whenever a socket connects, so a reconnect after a
+   network blip or a server restart needs no reload of its own. */
 (function () {
   "use strict";
 
@@ -8,19 +12,13 @@
     return scheme + window.location.host + path;
   }
 
-  function connect(path) {
+  function listen(path, expectedType) {
     var attempts = 0;
-    var everConnected = false;
+    var done = false;
 
     function open() {
       var socket = new WebSocket(socketUrl(path));
       socket.onopen = function () {
-        // Messages published while we were disconnected are lost: reload so the server re-checks.
-        if (everConnected) {
-          window.location.reload();
-          return;
-        }
-        everConnected = true;
         attempts = 0;
       };
       socket.onmessage = function (event) {
@@ -30,9 +28,13 @@
         } catch (error) {
           return;
         }
-        if (message && message.type === "ready") window.location.reload();
+        if (message && message.type === expectedType) {
+          done = true;
+          window.location.reload();
+        }
       };
       socket.onclose = function () {
+        if (done) return;
         attempts += 1;
         var delay = Math.min(30000, 500 * Math.pow(2, attempts)) * (0.75 + Math.random() * 0.5);
         window.setTimeout(open, delay);
@@ -42,7 +44,13 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var page = document.querySelector(".otree-wait-page[data-socket-url]");
-    if (page && page.getAttribute("data-socket-url")) connect(page.getAttribute("data-socket-url"));
+    var waitPage = document.querySelector(".otree-wait-page[data-socket-url]");
+    if (waitPage && waitPage.getAttribute("data-socket-url")) {
+      listen(waitPage.getAttribute("data-socket-url"), "ready");
+    }
+    var page = document.querySelector("#otree-auto-advance[data-socket-url]");
+    if (page && page.getAttribute("data-socket-url")) {
+      listen(page.getAttribute("data-socket-url"), "advanced");
+    }
   });
 })();

@@ -1,0 +1,37 @@
+"""The timeout sweeper every worker runs: expired pages are submitted server-side."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+
+from ..flow.timeouts import submit_expired_pages
+from ..runtime import Runtime
+from .responses import run_step
+
+logger = logging.getLogger("otree_async.timeouts")
+
+INTERVAL_SECONDS = 1.0
+
+
+async def sweep_once(runtime: Runtime) -> int:
+    """Submit every page whose deadline has passed; returns how many were submitted."""
+    notices = await run_step(runtime, submit_expired_pages)
+    for notice in notices:
+        await runtime.group_layer.publish(notice.channel, notice.message)
+    return sum(1 for notice in notices if notice.message.get("type") == "advanced")
+
+
+async def run_sweeper(runtime: Runtime) -> None:
+    """Sweep forever (cancel the task to stop); errors are logged, never fatal."""
+    while True:
+        # Jitter so that several workers don't all sweep in the same instant.
+        await asyncio.sleep(INTERVAL_SECONDS * random.uniform(0.75, 1.25))
+        try:
+            while await sweep_once(runtime) > 0:
+                pass
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("The timeout sweeper failed; retrying in a second.")

@@ -1,0 +1,8 @@
+from otree.api import Bot
+
+from . import Play
+
+
+class PlayerBot(Bot):
+    def play_round(self):
+        yield Play

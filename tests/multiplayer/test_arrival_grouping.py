@@ -1,0 +1,73 @@
+"""group_by_arrival_time: groups form from present participants, once each, kept in later rounds."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+from sqlalchemy import select
+from websockets.asyncio.client import connect
+
+from otree_async.models.framework import Participant
+from otree_async.runtime import Runtime
+
+
+async def groups_by_round(runtime: Runtime, codes: list[str]) -> dict[int, dict[str, tuple[int, int]]]:
+    """round -> participant code -> (group id_in_subsession, formed count)."""
+    async with runtime.database.unit_of_work() as uow:
+
+        def read(db):
+            result: dict[int, dict[str, tuple[int, int]]] = {1: {}, 2: {}}
+            for code in codes:
+                participant = db.scalars(select(Participant).where(Participant.code == code)).one()
+                for round_number in (1, 2):
+                    player = participant.get_player("arrival", round_number)
+                    group = player.group
+                    result[round_number][code] = (group.id_in_subsession, group.formed)
+            return result
+
+        return await uow.run(read)
+
+
+async def test_groups_form_in_order_of_arrival_among_present(
+    runtime: Runtime, make_session, served: str
+) -> None:
+    codes = await make_session("arrival", 4)
+    base = f"http://{served}"
+
+    async def arrive(code: str) -> str:
+        async with httpx.AsyncClient(base_url=base) as client:
+            page = await client.get(f"/InitializeParticipant/{code}", follow_redirects=True)
+            return page.url.path
+
+    first = await arrive(codes[0])
+    assert "/GroupingWaitPage/" in first
+    # The second arrival completes a pair: it goes straight on, the first is told over its socket.
+    async with connect(f"ws://{served}/wait_page/{codes[0]}/1") as socket:
+        assert "/Play/" in await arrive(codes[1])
+        assert json.loads(await asyncio.wait_for(socket.recv(), 10)) == {"type": "ready"}
+
+    # The third participant arrives, then closes the tab before anyone else comes.
+    assert "/GroupingWaitPage/" in await arrive(codes[2])
+    async with connect(f"ws://{served}/wait_page/{codes[2]}/1"):
+        await asyncio.sleep(0.3)
+    await asyncio.sleep(0.3)  # the server notes the disconnect
+    # The fourth must not be paired with the absent third.
+    assert "/GroupingWaitPage/" in await arrive(codes[3])
+    # The third comes back: now the two are paired, and both sockets hear it.
+    async with connect(f"ws://{served}/wait_page/{codes[3]}/1") as waiting:
+        async with connect(f"ws://{served}/wait_page/{codes[2]}/1") as returning:
+            assert json.loads(await asyncio.wait_for(returning.recv(), 10)) == {"type": "ready"}
+        assert json.loads(await asyncio.wait_for(waiting.recv(), 10)) == {"type": "ready"}
+
+    groups = await groups_by_round(runtime, codes)
+    pairs = {code: group for code, (group, _) in groups[1].items()}
+    assert pairs[codes[0]] == pairs[codes[1]]
+    assert pairs[codes[2]] == pairs[codes[3]]
+    assert pairs[codes[0]] != pairs[codes[2]]
+    # after_all_players_arrive ran exactly once per new group.
+    assert {formed for _, formed in groups[1].values()} == {1}
+    # Later rounds keep the groups formed by arrival.
+    round_two = {code: group for code, (group, _) in groups[2].items()}
+    assert round_two[codes[0]] == round_two[codes[1]] != round_two[codes[2]] == round_two[codes[3]]

@@ -1,0 +1,104 @@
+"""Timeouts are enforced by the server: an expired page is submitted once, with defaults."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+from sqlalchemy import select
+from websockets.asyncio.client import connect
+
+from otree_async.flow.timeouts import submit_expired_pages
+from otree_async.models.framework import Participant
+from otree_async.runtime import Runtime
+from otree_async.web.app import create_app
+from otree_async.web.sweeper import sweep_once
+
+
+def client_for(runtime: Runtime) -> httpx.AsyncClient:
+    app = create_app(runtime, create_tables=False)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+async def participant_state(runtime: Runtime, code: str) -> dict[str, object]:
+    async with runtime.database.unit_of_work() as uow:
+
+        def read(db):
+            participant = db.scalars(select(Participant).where(Participant.code == code)).one()
+            player = participant.get_player("timed", 1)
+            return {
+                "page": participant.current_page_name,
+                "answer": player.answer,
+                "comment": player.comment,
+                "calls": participant.vars.get("before_next_page_calls"),
+                "timeout": participant.vars.get("timeouts_seen"),
+            }
+
+        return await uow.run(read)
+
+
+async def test_closed_browser_is_advanced_with_defaults(runtime: Runtime, make_session) -> None:
+    [code] = await make_session("timed", 1)
+    async with client_for(runtime) as client:
+        page = await client.get(f"/InitializeParticipant/{code}", follow_redirects=True)
+        assert "Question" in page.text
+        assert "otree-timer" in page.text
+    # Nobody submits: the browser is gone. Before the deadline nothing happens.
+    assert await sweep_once(runtime) == 0
+    await asyncio.sleep(1.1)
+    assert await sweep_once(runtime) == 1
+    state = await participant_state(runtime, code)
+    assert state == {"page": "Done", "answer": 0, "comment": "", "calls": 1, "timeout": True}
+
+
+async def test_timeout_is_submitted_once_by_racing_sweepers(runtime: Runtime, make_session) -> None:
+    codes = await make_session("timed", 6)
+    async with client_for(runtime) as client:
+        for code in codes:
+            await client.get(f"/InitializeParticipant/{code}")
+    await asyncio.sleep(1.1)
+
+    async def sweep() -> int:
+        async with runtime.database.unit_of_work() as uow:
+            notices = await uow.run(submit_expired_pages, runtime)
+        return sum(1 for n in notices if n.message["type"] == "advanced")
+
+    counts = await asyncio.gather(*(sweep() for _ in range(4)))
+    assert sum(counts) == 6
+    for code in codes:
+        state = await participant_state(runtime, code)
+        assert state["calls"] == 1
+        assert state["page"] == "Done"
+
+
+async def test_partly_valid_form_on_timeout_keeps_valid_fields(runtime: Runtime, make_session) -> None:
+    [code] = await make_session("timed", 1)
+    async with client_for(runtime) as client:
+        page = await client.get(f"/InitializeParticipant/{code}", follow_redirects=True)
+        url = str(page.url)
+        # The browser's timer fired early: the server refuses to treat it as a timeout.
+        early = await client.post(url, data={"answer": "50", "timeout_happened": "1"})
+        assert early.status_code == 200
+        assert "otree-form-errors" in early.headers
+        await asyncio.sleep(1.1)
+        # After the deadline: the valid comment is kept, the invalid answer gets its default.
+        late = await client.post(url, data={"answer": "50", "comment": "hi", "timeout_happened": "1"})
+        assert late.status_code == 303
+    state = await participant_state(runtime, code)
+    assert state == {"page": "Done", "answer": 0, "comment": "hi", "calls": 1, "timeout": True}
+
+
+async def test_open_page_is_told_it_was_advanced(
+    runtime: Runtime, make_session, served: str
+) -> None:
+    [code] = await make_session("timed", 1)
+    async with httpx.AsyncClient(base_url=f"http://{served}") as client:
+        page = await client.get(f"/InitializeParticipant/{code}", follow_redirects=True)
+    index = int(str(page.url).rsplit("/", 1)[1])
+    assert f'data-socket-url="/auto_advance/{code}/{index}"' in page.text
+    async with connect(f"ws://{served}/auto_advance/{code}/{index}") as socket:
+        await asyncio.sleep(1.1)
+        assert await sweep_once(runtime) == 1
+        message = await asyncio.wait_for(socket.recv(), 10)
+    assert json.loads(message) == {"type": "advanced"}
