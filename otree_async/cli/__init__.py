@@ -41,6 +41,7 @@ class OTreeAsyncGroup(click.Group):
 
 
 @click.group(
+    "otree-async",
     cls=OTreeAsyncGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Run `otree-async help COMMAND` for the options of one command. oTree's names work "
