@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -48,13 +48,18 @@ class BotRunResult:
         return not self.failures
 
 
+# How a bot waits on wait page `index`: until it may reload (raises on timeout).
+Waiter = Callable[[str, int], Awaitable[None]]
+
+
 @dataclass
-class _Browser:
+class Browser:
     """One participant's HTTP client, current URL and page HTML."""
 
     client: httpx.AsyncClient
     code: str
     id_in_session: int
+    waiter: Waiter
     url: str = ""
     html: str = ""
     status: int = 0
@@ -107,18 +112,40 @@ async def run_session(
     result = BotRunResult(config_name, session_code, len(participants), case)
     transport = httpx.ASGITransport(app=_app_for(runtime))
 
+    async def wait_in_process(code: str, index: int) -> None:
+        # The same wait the page's websocket does, without the socket.
+        await wait_until_ready(runtime, code, index)
+
+    def client() -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=transport, base_url="http://bots")
+
+    await play_participants(
+        runtime, result, participants, client, wait_in_process, on_participant_done
+    )
+    return result
+
+
+async def play_participants(
+    runtime: Runtime,
+    result: BotRunResult,
+    participants: list[tuple[str, int]],
+    make_client: Callable[[], httpx.AsyncClient],
+    waiter: Waiter,
+    on_participant_done: Callable[[], None] | None = None,
+) -> None:
+    """Play every participant's bots at the same time, collecting failures in result."""
+
     async def play(code: str, number: int) -> None:
-        async with httpx.AsyncClient(transport=transport, base_url="http://bots") as client:
-            browser = _Browser(client, code, number)
+        async with make_client() as client:
+            browser = Browser(client, code, number, waiter)
             try:
-                await _play_participant(runtime, browser, config_name, case)
+                await _play_participant(runtime, browser, result.config_name, result.case)
             except BotError as exc:
                 result.failures.append(f"Participant P{number} ({code}): {exc}")
         if on_participant_done:
             on_participant_done()
 
     await asyncio.gather(*(play(code, number) for code, number in participants))
-    return result
 
 
 def _app_for(runtime: Runtime) -> Any:
@@ -128,7 +155,7 @@ def _app_for(runtime: Runtime) -> Any:
 
 
 async def _play_participant(
-    runtime: Runtime, browser: _Browser, config_name: str, case: Any
+    runtime: Runtime, browser: Browser, config_name: str, case: Any
 ) -> None:
     config = runtime.project.config(config_name)
     await browser.open(f"/InitializeParticipant/{browser.code}")
@@ -149,7 +176,7 @@ async def _play_participant(
 
 
 async def _play_round(
-    runtime: Runtime, browser: _Browser, bot: Bot, app_name: str, round_number: int
+    runtime: Runtime, browser: Browser, bot: Bot, app_name: str, round_number: int
 ) -> None:
     generator: Any = None
     where = f"app '{app_name}' round {round_number}"
@@ -168,7 +195,7 @@ async def _play_round(
         # oTree's bots see the HTML with line breaks and runs of spaces folded to one space.
         bot.html = " ".join(browser.html.split())
         try:
-            async with runtime.database.unit_of_work() as uow:
+            async with runtime.database.unit_of_work(read_only=True) as uow:
                 item = await uow.run(advance_generator, runtime)
         except BotError as exc:
             raise BotError(f"{where}, on {browser.url}: {exc}") from exc
@@ -195,7 +222,7 @@ def _bind(
     bot.subsession = player.subsession
 
 
-async def _pass_wait_pages(runtime: Runtime, browser: _Browser) -> None:
+async def _pass_wait_pages(runtime: Runtime, browser: Browser) -> None:
     """While the participant is on a wait page, wait for its notice and reload."""
     while True:
         match = PAGE_PATH.match(browser.url)
@@ -203,7 +230,7 @@ async def _pass_wait_pages(runtime: Runtime, browser: _Browser) -> None:
             return
         try:
             async with asyncio.timeout(WAIT_TIMEOUT_SECONDS):
-                await wait_until_ready(runtime, browser.code, int(match["index"]))
+                await browser.waiter(browser.code, int(match["index"]))
         except TimeoutError:
             raise BotError(
                 f"stuck on wait page {match['page']} for {WAIT_TIMEOUT_SECONDS:.0f} s; "
@@ -219,7 +246,7 @@ def _is_wait_page_name(runtime: Runtime, name_in_url: str, page_name: str) -> bo
     return False
 
 
-async def _submit(runtime: Runtime, browser: _Browser, submission: Submission, where: str) -> None:
+async def _submit(runtime: Runtime, browser: Browser, submission: Submission, where: str) -> None:
     match = PAGE_PATH.match(browser.url)
     expected = submission.page_class.__name__
     if match is None or match["page"] != expected:

@@ -43,7 +43,7 @@ def _wait_state(db: DbSession, runtime: Runtime, code: str, index: int) -> tuple
 
 def _reader(runtime: Runtime, code: str, index: int) -> Any:
     async def read() -> tuple[str, bool] | None:
-        async with runtime.database.unit_of_work() as uow:
+        async with runtime.database.unit_of_work(read_only=True) as uow:
             return await uow.run(_wait_state, runtime, code, index)
 
     return read

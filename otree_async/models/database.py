@@ -29,6 +29,7 @@ from .context import ProjectContext, db_scope, project_scope
 from .vars_tracking import track_vars_changes
 
 T = TypeVar("T")
+READ_ONLY_OPTION = "otree_async_read_only"
 
 
 def normalize_database_url(url: str) -> str:
@@ -76,7 +77,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def on_begin(connection: Any) -> None:
         # A deferred BEGIN that later writes fails with "database is locked" across
         # processes; taking the write lock up front makes SQLite queue writers instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only units of work need no lock at all (WAL readers never wait).
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -124,9 +129,15 @@ class Database:
         await self.engine.dispose()
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
+    async def unit_of_work(self, *, read_only: bool = False) -> AsyncIterator[UnitOfWork]:
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        read_only=True is for work that only reads (a socket checking state, a bot looking
+        at its player): on SQLite it does not take the write lock.
+        """
         async with self._sessions() as session:
+            if read_only:
+                await session.connection(execution_options={READ_ONLY_OPTION: True})
             track_vars_changes(session.sync_session)
             uow = UnitOfWork(session, self.context)
             try:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-
-import asyncio
-import socket
 
 import asyncpg
 import pytest
@@ -78,9 +77,7 @@ def make_session(runtime: Runtime) -> Callable[[str, int], object]:
     async def make(config: str, count: int) -> list[str]:
         async with runtime.database.unit_of_work() as uow:
             return await uow.run(
-                lambda db, rt: [
-                    p.code for p in create_session(db, rt, config, count).participants
-                ],
+                lambda db, rt: [p.code for p in create_session(db, rt, config, count).participants],
                 runtime,
             )
 

@@ -13,7 +13,9 @@ from otree_async.models.framework import Participant
 from otree_async.runtime import Runtime
 
 
-async def groups_by_round(runtime: Runtime, codes: list[str]) -> dict[int, dict[str, tuple[int, int]]]:
+async def groups_by_round(
+    runtime: Runtime, codes: list[str]
+) -> dict[int, dict[str, tuple[int, int]]]:
     """round -> participant code -> (group id_in_subsession, formed count)."""
     async with runtime.database.unit_of_work() as uow:
 

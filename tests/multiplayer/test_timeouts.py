@@ -72,7 +72,9 @@ async def test_timeout_is_submitted_once_by_racing_sweepers(runtime: Runtime, ma
         assert state["page"] == "Done"
 
 
-async def test_partly_valid_form_on_timeout_keeps_valid_fields(runtime: Runtime, make_session) -> None:
+async def test_partly_valid_form_on_timeout_keeps_valid_fields(
+    runtime: Runtime, make_session
+) -> None:
     [code] = await make_session("timed", 1)
     async with client_for(runtime) as client:
         page = await client.get(f"/InitializeParticipant/{code}", follow_redirects=True)
@@ -83,7 +85,9 @@ async def test_partly_valid_form_on_timeout_keeps_valid_fields(runtime: Runtime,
         assert "otree-form-errors" in early.headers
         await asyncio.sleep(1.1)
         # After the deadline: the valid comment is kept, the invalid answer gets its default.
-        late = await client.post(url, data={"answer": "50", "comment": "hi", "timeout_happened": "1"})
+        late = await client.post(
+            url, data={"answer": "50", "comment": "hi", "timeout_happened": "1"}
+        )
         assert late.status_code == 303
     state = await participant_state(runtime, code)
     assert state == {"page": "Done", "answer": 0, "comment": "hi", "calls": 1, "timeout": True}
