@@ -32,18 +32,19 @@ def running_server(database_url: str, workers: int, redis_url: str | None) -> It
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
-    log = tempfile.NamedTemporaryFile(prefix="otree-async-server-", suffix=".log", delete=False)
+    log_path = Path(tempfile.mkdtemp(prefix="otree-async-server-")) / "server.log"
     command = [
         sys.executable, "-m", "uvicorn", "--factory", "otree_async.web.app:app_from_environment",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         "--log-level", "warning",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base_url, process, Path(log.name))
+        _wait_until_up(base_url, process, log_path)
         yield base_url
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -52,7 +53,6 @@ def running_server(database_url: str, workers: int, redis_url: str | None) -> It
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
-        log.close()
 
 
 def _wait_until_up(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
