@@ -5,7 +5,8 @@ OTreeAsyncError                 base of everything below
 ├── AppCodeError                author code (a hook) raised or returned something invalid
 ├── LiveMessageError            a live_method got or returned something it cannot handle
 ├── SessionCreationError        a session cannot be created with the given arguments
-└── BotError                    a bot's expectation failed or it submitted the wrong page
+├── BotError                    a bot's expectation failed or it submitted the wrong page
+└── DatabaseUnavailable         the database cannot be reached or has no free connection
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ class SessionCreationError(OTreeAsyncError):
 
 class BotError(OTreeAsyncError):
     """Raised when a bot's expectation fails or it submits a page it is not on."""
+
+
+class DatabaseUnavailable(OTreeAsyncError):
+    """Raised when the database cannot be reached or has no free connection right now."""
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:

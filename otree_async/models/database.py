@@ -7,6 +7,7 @@ hooks changed is committed at the end; nobody calls `.save()`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -93,8 +94,13 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=300)
         _configure_sqlite(engine)
         return engine
+    # Per worker process; 4 workers stay well under PostgreSQL's default 100 connections.
     return create_async_engine(
-        url, pool_size=10, max_overflow=30, pool_timeout=60, pool_pre_ping=True
+        url,
+        pool_size=int(os.environ.get("OTREE_ASYNC_DB_POOL_SIZE", "4")),
+        max_overflow=int(os.environ.get("OTREE_ASYNC_DB_MAX_OVERFLOW", "6")),
+        pool_timeout=60,
+        pool_pre_ping=True,
     )
 
 

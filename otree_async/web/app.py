@@ -16,10 +16,12 @@ from starlette.staticfiles import StaticFiles
 
 from ..live import auto_advance
 from ..live import wait_pages as wait_page_sockets
+from ..errors import DatabaseUnavailable
 from ..project import Project, project_root_from_env
 from ..runtime import Runtime, build_runtime
 from ..templating.environment import static_directory
 from . import demo, participant, rest
+from .responses import busy_page
 from .sweeper import run_sweeper
 
 
@@ -80,6 +82,7 @@ def create_app(
     app = Starlette(
         debug=False,
         routes=routes,
+        exception_handlers={DatabaseUnavailable: busy_page},
         lifespan=lifespan,
         middleware=[
             Middleware(

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from ..errors import OTreeAsyncError
+from ..errors import DatabaseUnavailable, OTreeAsyncError
 from ..flow.results import Outcome
 from ..runtime import Runtime
 
@@ -41,15 +42,35 @@ async def run_step(runtime: Runtime, step: Callable[..., Any], *args: Any) -> An
             async with runtime.database.unit_of_work() as uow:
                 result = await uow.run(step, runtime, *args)
             break
+        except PoolTimeout as exc:
+            raise DatabaseUnavailable("No database connection became free in time.") from exc
         except DBAPIError as exc:
             if attempt + 1 < ATTEMPTS and _is_retryable(exc):
                 await asyncio.sleep(0.01 * (attempt + 1))
                 continue
+            if exc.connection_invalidated or _is_connection_refusal(exc):
+                raise DatabaseUnavailable(f"The database is unavailable: {exc.orig}") from exc
             raise
     if isinstance(result, Outcome):
         for notice in result.notices:
             await runtime.group_layer.publish(notice.channel, notice.message)
     return result
+
+
+def _is_connection_refusal(exc: DBAPIError) -> bool:
+    # PostgreSQL: too many connections (53300), cannot connect now (57P03), connection errors (08*).
+    sqlstate = str(getattr(exc.orig, "sqlstate", "") or "")
+    too_many = "too many clients" in str(exc.orig)
+    return too_many or sqlstate in {"53300", "57P03"} or sqlstate.startswith("08")
+
+
+def busy_page(_request: Any, exc: Exception) -> HTMLResponse:
+    """503 with Retry-After when the database is out of reach; the participant can reload."""
+    logger.warning("Database unavailable: %s", exc)
+    message = "The server is busy for a moment. This page will work again if you reload it."
+    response = error_page("Busy", message, 503)
+    response.headers["Retry-After"] = "2"
+    return response
 
 
 def to_response(outcome: Outcome | None, request: Request) -> Response:
@@ -76,6 +97,8 @@ def error_page(title: str, message: str, status: int) -> HTMLResponse:
 
 def app_error_response(runtime: Runtime, exc: OTreeAsyncError, where: str) -> HTMLResponse:
     """A 500 page for an error in the experiment's code; details only in debug mode."""
+    if isinstance(exc, DatabaseUnavailable):
+        return busy_page(None, exc)
     logger.error("Error in experiment code at %s: %s", where, exc, exc_info=exc)
     if runtime.debug:
         return error_page("Application error", f"{exc}", 500)
