@@ -14,9 +14,9 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from ..errors import DatabaseUnavailable
 from ..live import auto_advance
 from ..live import wait_pages as wait_page_sockets
-from ..errors import DatabaseUnavailable
 from ..project import Project, project_root_from_env
 from ..runtime import Runtime, build_runtime
 from ..templating.environment import static_directory
