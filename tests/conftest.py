@@ -281,7 +281,9 @@ class AsgiWebSocket:
     async def _next(self, timeout: float = WEBSOCKET_TIMEOUT_SECONDS) -> Message:
         assert self._task is not None, "connect() first"
         getter = asyncio.ensure_future(self._from_app.get())
-        done, _ = await asyncio.wait({getter, self._task}, timeout=timeout)
+        done, _ = await asyncio.wait(
+            {getter, self._task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
         if getter in done:
             return getter.result()
         getter.cancel()
