@@ -39,7 +39,7 @@ async def run_session_against_url(
             "/api/sessions",
             json={"session_config_name": config_name, "num_participants": num_participants},
         )
-        if created.status_code != 201:
+        if created.status_code != 200:
             raise BotError(f"creating the session failed: {created.status_code} {created.text}")
         code = created.json()["code"]
         details = (await api.post(f"/api/get_session/{code}", json={})).json()

@@ -88,7 +88,7 @@ def error_page(title: str, message: str, status: int) -> HTMLResponse:
     body = (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title>"
-        "<link rel='stylesheet' href='/static/otree/bootstrap.min.css'></head>"
+        "<link rel='stylesheet' href='/static/otree/css/bootstrap.min.css'></head>"
         f"<body><div class='container py-4'><h2>{html.escape(title)}</h2>"
         f"<p>{html.escape(message)}</p></div></body></html>"
     )

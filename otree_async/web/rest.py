@@ -79,7 +79,7 @@ async def sessions(request: Request) -> Response:
         created = await run_step(runtime, create_session_for_api, _base_url(request), arguments)
     except SessionCreationError as exc:
         return JSONResponse({"error": str(exc)}, 400)
-    return JSONResponse(created, 201)
+    return JSONResponse(created)  # oTree answers 200, and its clients expect it
 
 
 async def get_session(request: Request) -> Response:

@@ -216,12 +216,6 @@ def test_session_wide_link_same_browser(new_person: NewPerson) -> None:
     assert_nothing_broke(other_person)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="otree_async/web/templates/layout.html:7 links /static/otree/bootstrap.min.css; "
-    "the file is served at /static/otree/css/bootstrap.min.css, so /demo is unstyled",
-)
 def test_demo_pages_are_styled(new_person: NewPerson) -> None:
     person = new_person()
     page = person.new_page()

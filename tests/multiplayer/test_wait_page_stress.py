@@ -50,14 +50,14 @@ async def start_session(base_url: str) -> tuple[str, list[str]]:
         )
         code = created.json()["code"]
         details = (await client.post(f"/api/get_session/{code}", json={})).json()
-        urls = []
-        for participant in details["participants"]:
-            page = await client.get(
-                f"/InitializeParticipant/{participant['code']}", follow_redirects=True
+        pages = await asyncio.gather(
+            *(
+                client.get(f"/InitializeParticipant/{p['code']}", follow_redirects=True)
+                for p in details["participants"]
             )
-            assert page.status_code == 200 and "/Start/" in page.url.path
-            urls.append(page.url.path)
-    return code, urls
+        )
+    assert all(page.status_code == 200 and "/Start/" in page.url.path for page in pages)
+    return code, [page.url.path for page in pages]
 
 
 async def completions(runtime: Runtime, session_code: str) -> tuple[int, int, int]:

@@ -43,14 +43,6 @@
     open();
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var waitPage = document.querySelector(".otree-wait-page[data-socket-url]");
-    if (waitPage && waitPage.getAttribute("data-socket-url")) {
-      listen(waitPage.getAttribute("data-socket-url"), "ready");
-    }
-    var page = document.querySelector("#otree-auto-advance[data-socket-url]");
-    if (page && page.getAttribute("data-socket-url")) {
-      listen(page.getAttribute("data-socket-url"), "advanced");
-    }
-  });
+  // Pages call this from an inline script, as oTree's pages do.
+  window.makeReconnectingWebSocket = listen;
 })();
