@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 
@@ -13,7 +14,7 @@ def validate_group_matrix(matrix: Sequence[Sequence[int]], player_ids: Sequence[
     unknown = sorted(set(seen) - set(player_ids))
     if unknown:
         return f"no players with id_in_subsession {unknown}"
-    duplicates = sorted({pid for pid in seen if seen.count(pid) > 1})
+    duplicates = sorted(pid for pid, count in Counter(seen).items() if count > 1)
     if duplicates:
         return f"players {duplicates} appear more than once"
     missing = sorted(set(player_ids) - set(seen))

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+
 from ..engine.grouping import validate_group_matrix
 from ..errors import AppCodeError
 
@@ -30,17 +33,27 @@ def apply_group_matrix(subsession: Any, matrix: Sequence[Sequence[Any]]) -> None
         db.add(group)
         groups.append(group)
     db.flush()
+    # One executemany UPDATE instead of an ORM flush per player: regrouping 10,000 players
+    # every round must take seconds.
+    changes = []
     for group, row in zip(groups, id_matrix, strict=False):
         for position, player_id in enumerate(row, start=1):
             player = by_id[player_id]
-            player.group_id = group.id
-            player.id_in_group = position
+            if player.group_id != group.id or player.id_in_group != position:
+                changes.append((player, group.id, position))
+    if changes:
+        db.execute(
+            update(type(changes[0][0])),
+            [{"id": p.id, "group_id": g, "id_in_group": i} for p, g, i in changes],
+        )
+    for player, group_id, position in changes:
+        set_committed_value(player, "group_id", group_id)
+        set_committed_value(player, "id_in_group", position)
+        # group_id changed under the relationship; reload it on next access.
+        db.expire(player, ["group"])
     for surplus in groups[len(id_matrix) :]:
         db.delete(surplus)
     db.flush()
-    for player in players:
-        # group_id changed under the relationship; reload it on next access.
-        db.expire(player, ["group"])
 
 
 def _player_id(item: Any) -> int:
