@@ -12,7 +12,7 @@ import decimal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Self
 
 ZERO_DECIMAL_CURRENCIES = frozenset({"KRW", "JPY", "HUF", "IRR", "COP", "VND", "IDR"})
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
@@ -73,7 +73,7 @@ class _Amount(Decimal):
     def _places(self) -> int:
         raise NotImplementedError
 
-    def __new__(cls, value: Any = 0) -> Any:
+    def __new__(cls, value: Any = 0) -> Self:
         raw = _to_decimal(value)
         try:
             places = cls._class_places()
@@ -165,8 +165,14 @@ class _Amount(Decimal):
     def __float__(self) -> float:
         return float(Decimal(self))
 
-    def __format__(self, spec: str) -> str:
-        return str(self) if spec == "" else format(Decimal(self), spec)
+    def __format__(self, spec: str, override: Any = None, /) -> str:
+        if spec == "":
+            return str(self)
+        if override is None:
+            return format(Decimal(self), spec)
+        # Decimal's optional second argument: a locale dict in C decimal (typeshed calls it a
+        # Context). Accepted so an amount can stand wherever a Decimal is formatted.
+        return Decimal.__format__(Decimal(self), spec, override)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({Decimal(self)})"

@@ -110,9 +110,9 @@ def _check_group_sizes(project: Project) -> list[str]:
     problems: list[str] = []
     for config in project.settings.session_configs.values():
         sizes = [
-            project.apps[app].constants.players_per_group
+            size
             for app in config.app_sequence
-            if app in project.apps and project.apps[app].constants.players_per_group
+            if app in project.apps and (size := project.apps[app].constants.players_per_group)
         ]
         multiple = math.lcm(*sizes) if sizes else 1
         if config.num_demo_participants % multiple:
@@ -127,8 +127,6 @@ def _check_group_sizes(project: Project) -> list[str]:
 def group_size_multiple(project: Project, app_sequence: tuple[str, ...]) -> int:
     """The number every participant count must be a multiple of."""
     sizes = [
-        project.apps[app].constants.players_per_group
-        for app in app_sequence
-        if project.apps[app].constants.players_per_group
+        size for app in app_sequence if (size := project.apps[app].constants.players_per_group)
     ]
     return math.lcm(*sizes) if sizes else 1

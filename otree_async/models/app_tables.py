@@ -5,7 +5,7 @@ process, as they do in tests)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
@@ -23,6 +23,7 @@ from sqlalchemy.orm.base import NO_VALUE
 
 from ..currency import Currency
 from ..project import App, Project
+from .author import BaseGroup, BasePlayer, BaseSubsession
 from .base import CurrencyType, DecimalType, new_metadata
 from .fields import CurrencyField, Field, Link, declared_fields
 from .framework import Participant, Session
@@ -113,10 +114,15 @@ def _build_app(app: App, base: type, mapped: dict[type, type]) -> AppTables:
         "session": relationship(Session, lazy="select"),
         **_field_columns(app.subsession_class),
     }
-    subsession = type(
-        app.subsession_class.__name__,
-        (app.subsession_class, base),
-        _common(sub_attrs, app, declared_fields(app.subsession_class)),
+    # type() makes each mapped class at run time, so mypy sees a bare `type`; load_apps has
+    # checked that the author's class subclasses BaseSubsession (BaseGroup, BasePlayer).
+    subsession = cast(
+        type[BaseSubsession],
+        type(
+            app.subsession_class.__name__,
+            (app.subsession_class, base),
+            _common(sub_attrs, app, declared_fields(app.subsession_class)),
+        ),
     )
     group_attrs = {
         "__tablename__": f"{name}_group",
@@ -132,10 +138,13 @@ def _build_app(app: App, base: type, mapped: dict[type, type]) -> AppTables:
         "subsession": relationship(subsession, lazy="select"),
         **_field_columns(app.group_class),
     }
-    group = type(
-        app.group_class.__name__,
-        (app.group_class, base),
-        _common(group_attrs, app, declared_fields(app.group_class)),
+    group = cast(
+        type[BaseGroup],
+        type(
+            app.group_class.__name__,
+            (app.group_class, base),
+            _common(group_attrs, app, declared_fields(app.group_class)),
+        ),
     )
     player_fields = declared_fields(app.player_class)
     player_attrs = {
@@ -165,10 +174,13 @@ def _build_app(app: App, base: type, mapped: dict[type, type]) -> AppTables:
         "_roles": app.constants.roles,
         **_field_columns(app.player_class),
     }
-    player = type(
-        app.player_class.__name__,
-        (app.player_class, base),
-        _common(player_attrs, app, {**player_fields, "payoff": PAYOFF_FIELD}),
+    player = cast(
+        type[BasePlayer],
+        type(
+            app.player_class.__name__,
+            (app.player_class, base),
+            _common(player_attrs, app, {**player_fields, "payoff": PAYOFF_FIELD}),
+        ),
     )
     event.listen(player.payoff, "set", _add_payoff_to_participant)
     for cls in (subsession, group, player):

@@ -29,6 +29,9 @@ class _AppModel:
     _app_name: ClassVar[str] = ""
     _column_names: ClassVar[frozenset[str]] = frozenset()
     _author_fields: ClassVar[dict[str, Field]] = {}
+    _subsession_class: ClassVar[type[Any]]
+    _group_class: ClassVar[type[Any]]
+    _player_class: ClassVar[type[Any]]
     id: Any
     session_id: Any
     round_number: Any
@@ -120,7 +123,7 @@ class BaseSubsession(_AppModel):
 
     def get_groups(self) -> list[Any]:
         """The subsession's groups ordered by id_in_subsession."""
-        group_cls: Any = type(self)._group_class  # type: ignore[attr-defined]
+        group_cls: Any = type(self)._group_class
         query = (
             select(group_cls)
             .where(group_cls.subsession_id == self.id)
@@ -130,7 +133,7 @@ class BaseSubsession(_AppModel):
 
     def get_players(self) -> list[Any]:
         """The subsession's players ordered by id_in_subsession."""
-        player_cls: Any = type(self)._player_class  # type: ignore[attr-defined]
+        player_cls: Any = type(self)._player_class
         query = (
             select(player_cls)
             .where(player_cls.subsession_id == self.id)
@@ -202,7 +205,7 @@ class BaseGroup(_AppModel):
 
     def get_players(self) -> list[Any]:
         """The group's players ordered by id_in_group."""
-        player_cls: Any = type(self)._player_class  # type: ignore[attr-defined]
+        player_cls: Any = type(self)._player_class
         query = (
             select(player_cls)
             .where(player_cls.group_id == self.id)
@@ -241,14 +244,16 @@ class BasePlayer(_AppModel):
 
     participant_id: Any
     id_in_group: Any
+    payoff: Any
     _roles: ClassVar[tuple[str, ...]] = ()
 
     @property
     def role(self) -> str:
         """The role from the app's *_ROLE constants, by id_in_group ('' without roles)."""
         roles = type(self)._roles
-        if roles and self.id_in_group and self.id_in_group <= len(roles):
-            return roles[self.id_in_group - 1]
+        id_in_group: int | None = self.id_in_group
+        if roles and id_in_group and id_in_group <= len(roles):
+            return roles[id_in_group - 1]
         return ""
 
     def _same_model_in_rounds(self, first: int, last: int) -> list[Any]:
