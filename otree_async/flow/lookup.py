@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import joinedload
 
 from ..engine.plan import PageSlot, page_url
 from ..models.framework import Participant
@@ -20,13 +21,19 @@ def lock_participant(db: DbSession, code: str) -> Participant | None:
     One participant's requests are serialised by this lock, so a double submit is applied
     once; different participants never wait for each other here.
     """
-    query = select(Participant).where(Participant.code == code).with_for_update()
+    query = (
+        select(Participant)
+        .where(Participant.code == code)
+        .options(joinedload(Participant.session))
+        .with_for_update(of=Participant)
+    )
     return db.scalars(query).first()
 
 
 def find_participant(db: DbSession, code: str) -> Participant | None:
     """Load a participant by code without locking."""
-    return db.scalars(select(Participant).where(Participant.code == code)).first()
+    query = select(Participant).where(Participant.code == code)
+    return db.scalars(query.options(joinedload(Participant.session))).first()
 
 
 def player_for(db: DbSession, runtime: Runtime, participant: Participant, slot: PageSlot) -> Any:
@@ -35,7 +42,8 @@ def player_for(db: DbSession, runtime: Runtime, participant: Participant, slot: 
     query = select(cls).where(
         cls.participant_id == participant.id, cls.round_number == slot.round_number
     )
-    return db.scalars(query).one()
+    # Pages nearly always show the group and subsession: load them in the same query.
+    return db.scalars(query.options(joinedload(cls.group), joinedload(cls.subsession))).one()
 
 
 def current_url(runtime: Runtime, participant: Participant) -> str:

@@ -54,7 +54,6 @@ def show_page(db: DbSession, runtime: Runtime, code: str, path: str) -> Outcome 
     participant = lock_participant(db, code)
     if participant is None:
         return None
-    participant.last_request_epoch = time.time()
     expected = current_url(runtime, participant)
     if path != expected:
         return Outcome.redirect(expected)

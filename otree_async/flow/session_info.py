@@ -63,6 +63,15 @@ def session_details(
             "status": participant.status,
             "visited": participant.visited,
             "finished": participant.index_in_pages > plan_length,
+            "current_app_name": participant.current_app_name,
+            "current_page_name": participant.current_page_name,
+            "round_number": participant.current_round_number,
+            # group_by_arrival_time: on the wait page, not yet grouped, and the page is open.
+            "waiting_for_group": bool(
+                participant.gbat_arrived_at is not None
+                and not participant.gbat_grouped
+                and participant.wait_page_connected
+            ),
             "url": f"{base_url.rstrip('/')}/InitializeParticipant/{participant.code}",
         }
         if participant_vars:

@@ -1,4 +1,4 @@
-"""Start the app as real uvicorn worker processes for tests, and stop it cleanly."""
+"""Run the test project under `otree-async prodserver` (real uvicorn workers) for tests."""
 
 from __future__ import annotations
 
@@ -19,51 +19,66 @@ from .conftest import PROJECT, free_port
 START_TIMEOUT_SECONDS = 60.0
 
 
+class ServerProcess:
+    """`otree-async prodserver` in its own process group, with its log in a file."""
+
+    def __init__(self, database_url: str, workers: int, redis_url: str | None) -> None:
+        port = free_port()
+        env = {**os.environ, "DATABASE_URL": database_url, "OTREE_PRODUCTION": "1"}
+        env.pop("REDIS_URL", None)
+        env.pop("OTREE_ASYNC_PROJECT", None)
+        if redis_url:
+            env["REDIS_URL"] = redis_url
+        self.log_path = Path(tempfile.mkdtemp(prefix="otree-async-server-")) / "server.log"
+        command = [
+            sys.executable, "-m", "otree_async.cli", "prodserver", f"127.0.0.1:{port}",
+            "--workers", str(workers),
+        ]  # fmt: skip
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=PROJECT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.base_url = f"http://127.0.0.1:{port}"
+        self._wait_until_up()
+
+    def log(self) -> str:
+        """The end of what the server printed."""
+        return self.log_path.read_text(errors="replace")[-5000:]
+
+    def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
+        """Stop every process of the server; SIGKILL simulates a crash."""
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, sig)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited at start:\n{self.log()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.base_url}/demo", timeout=2).status_code == 200:
+                    return
+            time.sleep(0.2)
+        self.stop(signal.SIGKILL)
+        raise RuntimeError(f"the server did not answer in {START_TIMEOUT_SECONDS} s:\n{self.log()}")
+
+
 @contextlib.contextmanager
 def running_server(database_url: str, workers: int, redis_url: str | None) -> Iterator[str]:
-    """Serve tests/multiplayer/project with N uvicorn workers; yields the base URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "OTREE_ASYNC_PROJECT": str(PROJECT),
-        "DATABASE_URL": database_url,
-        "OTREE_PRODUCTION": "1",
-    }
-    env.pop("REDIS_URL", None)
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-    log_path = Path(tempfile.mkdtemp(prefix="otree-async-server-")) / "server.log"
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "otree_async.web.app:app_from_environment",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--log-level", "warning",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    base_url = f"http://127.0.0.1:{port}"
+    """Serve tests/multiplayer/project with N workers; yields the base URL."""
+    server = ServerProcess(database_url, workers, redis_url)
     try:
-        _wait_until_up(base_url, process, log_path)
-        yield base_url
+        yield server.base_url
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
-def _wait_until_up(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited at start:\n{log.read_text()[-5000:]}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{base_url}/demo", timeout=2).status_code == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(
-        f"the server did not answer within {START_TIMEOUT_SECONDS} s:\n{log.read_text()[-5000:]}"
-    )
+        server.stop()

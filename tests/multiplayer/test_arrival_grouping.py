@@ -73,3 +73,22 @@ async def test_groups_form_in_order_of_arrival_among_present(
     # Later rounds keep the groups formed by arrival.
     round_two = {code: group for code, (group, _) in groups[2].items()}
     assert round_two[codes[0]] == round_two[codes[1]] != round_two[codes[2]] == round_two[codes[3]]
+
+
+async def test_experimenter_sees_who_is_waiting(
+    runtime: Runtime, make_session, served: str
+) -> None:
+    codes = await make_session("arrival", 4)
+    async with httpx.AsyncClient(base_url=f"http://{served}") as client:
+        await client.get(f"/InitializeParticipant/{codes[0]}", follow_redirects=True)
+        session_code = (await client.get("/api/sessions")).json()
+        details = None
+        for session in session_code:
+            found = (await client.post(f"/api/get_session/{session['code']}", json={})).json()
+            if any(p["code"] == codes[0] for p in found["participants"]):
+                details = found
+        assert details is not None
+    waiting = {p["code"]: p["waiting_for_group"] for p in details["participants"]}
+    assert waiting == {codes[0]: True, codes[1]: False, codes[2]: False, codes[3]: False}
+    first = next(p for p in details["participants"] if p["code"] == codes[0])
+    assert first["current_page_name"] == "GroupingWaitPage"
