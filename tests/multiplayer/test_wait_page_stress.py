@@ -85,20 +85,19 @@ async def completions(runtime: Runtime, session_code: str) -> tuple[int, int, in
 
 async def test_simultaneous_arrivals_complete_once(runtime: Runtime, database_url: str) -> None:
     context = multiprocessing.get_context("spawn")
-    with running_server(database_url, 4, REDIS_URL) as base_url:
-        with context.Pool(PROCESSES) as pool:
-            manager = context.Manager()
-            for repetition in range(REPETITIONS):
-                session_code, urls = await start_session(base_url)
-                barrier = manager.Barrier(PROCESSES)
-                chunks = [urls[i::PROCESSES] for i in range(PROCESSES)]
-                pending = pool.starmap_async(
-                    submit_together, [(base_url, chunk, barrier) for chunk in chunks]
-                )
-                results = await asyncio.to_thread(pending.get, 300)
-                outcomes = [outcome for chunk in results for outcome in chunk]
-                assert all(o.startswith("303 ") for o in outcomes), outcomes
-                straight_through = [o for o in outcomes if "/End/" in o]
-                assert len(straight_through) == 1, (repetition, straight_through)
-                assert await completions(runtime, session_code) == (1, 1, PARTICIPANTS)
-            manager.shutdown()
+    with running_server(database_url, 4, REDIS_URL) as base_url, context.Pool(PROCESSES) as pool:
+        manager = context.Manager()
+        for repetition in range(REPETITIONS):
+            session_code, urls = await start_session(base_url)
+            barrier = manager.Barrier(PROCESSES)
+            chunks = [urls[i::PROCESSES] for i in range(PROCESSES)]
+            pending = pool.starmap_async(
+                submit_together, [(base_url, chunk, barrier) for chunk in chunks]
+            )
+            results = await asyncio.to_thread(pending.get, 300)
+            outcomes = [outcome for chunk in results for outcome in chunk]
+            assert all(o.startswith("303 ") for o in outcomes), outcomes
+            straight_through = [o for o in outcomes if "/End/" in o]
+            assert len(straight_through) == 1, (repetition, straight_through)
+            assert await completions(runtime, session_code) == (1, 1, PARTICIPANTS)
+        manager.shutdown()
