@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..currency import Currency
+from ..errors import did_you_mean
 from .base import CurrencyType, FrameworkBase
 from .context import current_project_fields
 
@@ -46,6 +47,16 @@ class _VarsBacked:
         if not name.startswith("_") and name in current_project_fields(self._fields_kind):
             self.vars[name] = value  # type: ignore[attr-defined]
             return
+        if not name.startswith("_") and not hasattr(type(self), name):
+            # As in oTree: an undeclared name would be silently lost at the end of the request.
+            fields = current_project_fields(self._fields_kind)
+            setting = (
+                "PARTICIPANT_FIELDS" if self._fields_kind == "participant" else "SESSION_FIELDS"
+            )
+            raise AttributeError(
+                f"{type(self).__name__} has no field '{name}'.{did_you_mean(name, fields)} "
+                f"Add it to {setting} in settings.py to store it (or use .vars)."
+            )
         super().__setattr__(name, value)
 
 

@@ -222,6 +222,24 @@ async def test_assigning_an_unknown_attribute_raises_with_a_suggestion(
     await in_transaction(runtime, check)
 
 
+async def test_unknown_participant_or_session_attribute_raises_instead_of_being_lost(
+    runtime: Runtime, groups_session: str
+) -> None:
+    # oTree rejects these too: without PARTICIPANT_FIELDS the value would vanish after the
+    # request, which an author would only notice in the data.
+    def check(db: DbSession) -> None:
+        participant = players_of(db, runtime, groups_session, 1)[0].participant
+        with pytest.raises(
+            AttributeError, match=r"'nicknme'.*Did you mean 'nickname'.*PARTICIPANT_FIELDS"
+        ):
+            participant.nicknme = "Ann"
+        with pytest.raises(AttributeError, match=r"'round_logs'.*SESSION_FIELDS"):
+            session_of(db, groups_session).round_logs = []
+        participant.label = "allowed: a built-in attribute"
+
+    await in_transaction(runtime, check)
+
+
 async def test_extra_model_create_filter_delete_with_link(
     runtime: Runtime, groups_session: str
 ) -> None:
