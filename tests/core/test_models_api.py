@@ -300,6 +300,31 @@ async def test_set_group_matrix_regroups_players(runtime: Runtime, groups_sessio
     await in_transaction(runtime, check)
 
 
+async def test_set_group_matrix_can_change_the_number_of_groups(
+    runtime: Runtime, groups_session: str
+) -> None:
+    def one_group(db: DbSession) -> None:
+        subsession = players_of(db, runtime, groups_session, 1)[0].subsession
+        subsession.set_group_matrix([[4, 3, 2, 1]])
+        assert len(subsession.get_groups()) == 1
+
+    def four_groups(db: DbSession) -> None:
+        players = players_of(db, runtime, groups_session, 1)
+        assert [p.id_in_subsession for p in players[0].get_others_in_group()] == [4, 3, 2]
+        players[0].subsession.set_group_matrix([[1], [2], [3], [4]])
+        assert all(p.get_others_in_group() == [] for p in players)
+
+    def check(db: DbSession) -> None:
+        players = players_of(db, runtime, groups_session, 1)
+        assert matrix_of(db, runtime, groups_session, 1) == [[1], [2], [3], [4]]
+        assert [p.group.id_in_subsession for p in players] == [1, 2, 3, 4]
+        assert [len(g.get_players()) for g in players[0].subsession.get_groups()] == [1] * 4
+
+    await in_transaction(runtime, one_group)
+    await in_transaction(runtime, four_groups)
+    await in_transaction(runtime, check)
+
+
 @pytest.mark.parametrize("fixed_id_in_group", [False, True])
 async def test_group_randomly_keeps_sizes_and_every_player_once(
     runtime: Runtime, make_session: SessionFactory, fixed_id_in_group: bool

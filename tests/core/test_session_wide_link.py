@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import httpx
@@ -31,6 +32,17 @@ async def test_same_browser_gets_the_same_participant_and_another_the_next(
     assert other.headers["location"] == f"/InitializeParticipant/{second_code}"
     started = await second_browser.get(other.headers["location"])
     assert started.headers["location"] == f"/p/{second_code}/forms/Intro/1"
+
+
+async def test_browsers_joining_at_the_same_time_get_different_participants(
+    make_client: ClientFactory, make_session: SessionFactory
+) -> None:
+    created = await make_session("forms", 4)
+    browsers = [await make_client() for _ in range(5)]
+    responses = await asyncio.gather(*(join(b, created.anonymous_code) for b in browsers))
+    assert sorted(r.status_code for r in responses) == [302, 302, 302, 302, 410]
+    given = [r.headers["location"].rsplit("/", 1)[1] for r in responses if r.status_code == 302]
+    assert sorted(given) == sorted(created.participant_codes)
 
 
 async def test_a_full_session_shows_a_clear_page(
