@@ -7,7 +7,7 @@ author's method name can never collide with ours.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 
 class Page:
@@ -32,6 +32,10 @@ class WaitPage:
     body_text: ClassVar[str] = "Waiting for the other participants."
     template_name: ClassVar[str | None] = None
     after_all_players_arrive: ClassVar[Any] = None
+
+
+# What page_sequence holds; load_apps rejects anything else.
+PageClass: TypeAlias = type[Page] | type[WaitPage]
 
 
 def is_wait_page(page_class: type) -> bool:

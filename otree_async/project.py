@@ -14,6 +14,7 @@ from typing import Any
 
 from .currency import CurrencyFormat
 from .errors import ConfigurationError
+from .pages import PageClass
 
 RESERVED_CONFIG_KEYS = ("name", "display_name", "app_sequence", "num_demo_participants", "doc")
 
@@ -86,7 +87,7 @@ class App:
     group_class: type
     player_class: type
     extra_models: list[type]
-    page_sequence: list[type]
+    page_sequence: list[PageClass]
     doc: str = ""
 
     @property

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..pages import PageClass
+
 
 class PlannedApp(Protocol):
     """What the plan needs to know about an app."""
 
     name: str
-    page_sequence: list[type]
+    page_sequence: list[PageClass]
 
     @property
     def num_rounds(self) -> int: ...
@@ -28,7 +30,7 @@ class PageSlot:
     app_name: str
     name_in_url: str
     round_number: int
-    page_class: type
+    page_class: PageClass
 
     @property
     def page_name(self) -> str:

@@ -13,7 +13,7 @@ from ..engine.plan import PageSlot, first_index_of_app, page_url, upcoming_apps
 from ..errors import AppCodeError
 from ..models.fields import Field
 from ..models.framework import Participant
-from ..pages import is_wait_page
+from ..pages import Page, is_wait_page
 from ..templating.environment import render, resolve_page_template
 from ..web.forms import PageForm
 from .advance import advance_to, record_page_time
@@ -180,16 +180,17 @@ def render_page(
     seconds_left = (
         None if participant.timeout_deadline is None else participant.timeout_deadline - time.time()
     )
+    # Only a Page gets a deadline (advance_to never times a wait page).
     context["timer"] = (
         None
-        if seconds_left is None
+        if seconds_left is None or not issubclass(slot.page_class, Page)
         else {"seconds_left": max(0.0, seconds_left), "text": slot.page_class.timer_text}
     )
     name = resolve_page_template(
         runtime.templates,
         slot.app_name,
         slot.page_name,
-        getattr(slot.page_class, "template_name", None),
+        slot.page_class.template_name,
         is_wait_page(slot.page_class),
     )
     return render(runtime.templates, name, context)
