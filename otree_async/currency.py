@@ -132,7 +132,7 @@ class _Amount(Decimal):
     def __abs__(self) -> Any:
         return self._wrap(Decimal.__abs__(Decimal(self)))
 
-    def __round__(self, ndigits: int | None = None) -> Any:  # type: ignore[override]
+    def __round__(self, ndigits: int | None = None) -> Any:
         if ndigits is None:
             return int(_quantize(Decimal(self), 0))
         return self._wrap(_quantize(Decimal(self), ndigits))

@@ -270,12 +270,12 @@ class BasePlayer(_AppModel):
 
     def get_others_in_group(self) -> list[Any]:
         """The other players in this player's group."""
-        group: Any = self.group  # type: ignore[attr-defined]
+        group: Any = self.group
         return [player for player in group.get_players() if player.id != self.id]
 
     def get_others_in_subsession(self) -> list[Any]:
         """The other players in this round of the app."""
-        subsession: Any = self.subsession  # type: ignore[attr-defined]
+        subsession: Any = self.subsession
         return [player for player in subsession.get_players() if player.id != self.id]
 
     def __repr__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from sqlalchemy.orm import Session as DbSession
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -12,6 +13,7 @@ from starlette.routing import Route
 from ..errors import OTreeAsyncError
 from ..flow.session_creation import create_session
 from ..flow.session_info import participant_links
+from ..runtime import Runtime
 from .responses import app_error_response, error_page, run_step, runtime_of
 
 ADMIN_TEMPLATES = Path(__file__).parent / "templates"
@@ -50,8 +52,8 @@ async def demo_session(request: Request) -> Response:
     if name not in runtime.project.settings.session_configs:
         return error_page("Not found", f"There is no session config '{name}'.", 404)
 
-    def create(db: object, rt: object) -> str:
-        session = create_session(db, runtime, name, is_demo=True)  # type: ignore[arg-type]
+    def create(db: DbSession, rt: Runtime) -> str:
+        session = create_session(db, rt, name, is_demo=True)
         return session.code
 
     try:
