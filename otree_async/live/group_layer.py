@@ -1,18 +1,25 @@
 """The group layer: publish/subscribe on named channels, the replacement for Channels groups.
 
-Modelled on broadcaster 0.3.1 (`Broadcast(backend=...)`, `publish`, a `subscribe` context
-manager, backends with six methods) but implemented here on redis.asyncio and asyncpg directly:
-each of broadcaster's five defects (see reference/stack-notes.md) sits in code that a wrapper
-would have had to replace anyway. Redis: subscribe waits for the SUBSCRIBE confirmation and
-publishes share a blocking pool of 20. Postgres: NOTIFY has its own pool and LISTEN/UNLISTEN are
-serialised. Here: a per-channel lock around check-subscribe-register, with reference counting so
-the backend unsubscribes when the last subscriber leaves; backends reconnect with backoff and
-re-subscribe, and every open subscription then yields {"type": "reconnected"} once, because
-pub/sub drops whatever was published during the outage and the page must re-read the database.
+What is broadcaster's (0.3.1): the backend interface and the event type. Every backend in
+`otree_async.live.backends` subclasses `broadcaster.BroadcastBackend` and delivers
+`broadcaster.Event`s, so each also works under the stock `broadcaster.Broadcast(backend=...)`
+(tests/live/test_stock_broadcast.py shows it for memory, Redis and PostgreSQL). The backends'
+code is ours, not broadcaster's backends: those have defects 1-3 and 5 of
+reference/stack-notes.md; see each backend's docstring.
 
-Queues are bounded: a subscriber more than `max_queued` messages behind has its backlog dropped
-and replaced by a single {"type": "reconnected"} (with a warning in the log): it recovers the way
-it recovers from an outage, by re-reading its state, and memory stays bounded.
+What is ours: `GroupLayer`, which has `Broadcast`'s shape (`GroupLayer(backend)`, `connect`,
+`disconnect`, `publish`, a `subscribe` context manager, one task reading `next_published`) but
+does not use `Broadcast`, whose subscribe has defect 4 (two subscribers to a new channel at once:
+the second overwrites the first, which never receives and raises KeyError on exit). Here:
+- a per-channel lock around check-subscribe-register, with reference counting, so the backend
+  unsubscribes when the last subscriber leaves, even a cancelled one;
+- messages are JSON objects: published as text, decoded per subscriber;
+- after a backend reconnects (it returns `RECONNECTED`, an Event subclass), every open
+  subscription yields {"type": "reconnected"} once, because pub/sub drops whatever was
+  published during the outage and the page must re-read the database;
+- queues are bounded: a subscriber more than `max_queued` messages behind has its backlog
+  dropped and replaced by a single {"type": "reconnected"} (with a warning in the log): it
+  recovers the way it recovers from an outage, by re-reading its state, and memory stays bounded.
 """
 
 from __future__ import annotations
@@ -235,7 +242,7 @@ class GroupLayer:
                 # Keep delivering: one bad message must not silence every page of this worker.
                 logger.exception("Group layer could not dispatch %r", event)
 
-    def _dispatch(self, event: Event | Reconnected) -> None:
+    def _dispatch(self, event: Event) -> None:
         if isinstance(event, Reconnected):
             for subscriptions in self._subscribers.values():
                 for subscription in subscriptions:

@@ -9,17 +9,15 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg  # type: ignore[import-untyped]
 import pytest
-from redis import asyncio as aioredis
 
 import otree_async
 from otree_async.live.backends.postgres import PostgresBackend
 from otree_async.live.backends.redis import RedisBackend
 from otree_async.live.group_layer import GroupLayer
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from .connections import POSTGRES_URL, REDIS_URL, kill_subscriber_connection
+
 WAIT = 10.0  # seconds; generous, every wait below is bounded by it
 
 BACKENDS = [
@@ -43,32 +41,6 @@ async def layer(request: pytest.FixtureRequest) -> AsyncIterator[GroupLayer]:
 def unique(prefix: str) -> str:
     """A channel name no other test run uses, as long as real ones."""
     return f"{prefix}-{uuid.uuid4().hex}-{'x' * 80}"
-
-
-async def kill_subscriber_connection(layer: GroupLayer) -> None:
-    """Drop the connection the layer listens on, the way a server restart would."""
-    backend = layer._backend
-    if isinstance(backend, RedisBackend):
-        client = aioredis.Redis.from_url(REDIS_URL)
-        try:
-            clients = await client.client_list(_type="pubsub")
-            ids = [entry["id"] for entry in clients if entry["name"] == backend.client_name]
-            assert len(ids) == 1, clients
-            assert await client.client_kill_filter(_id=ids[0], _type="pubsub") == 1
-        finally:
-            await client.aclose()
-    else:
-        assert isinstance(backend, PostgresBackend)
-        connection = await asyncpg.connect(POSTGRES_URL)
-        try:
-            killed = await connection.fetchval(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                " WHERE application_name = $1 AND query ILIKE 'LISTEN%'",
-                backend.application_name,
-            )
-            assert killed == 1
-        finally:
-            await connection.close()
 
 
 async def test_message_published_after_subscribe_arrives(layer: GroupLayer) -> None:
@@ -109,7 +81,7 @@ async def test_after_the_connection_is_killed_pages_are_told_and_messages_arrive
     # Defect 5: stock broadcaster never reconnected; subscribers hung silently.
     first, second = unique("live"), unique("chat")
     async with layer.subscribe(first) as one, layer.subscribe(second) as other:
-        await kill_subscriber_connection(layer)
+        await kill_subscriber_connection(layer._backend)
         assert await one.get(timeout=WAIT) == {"type": "reconnected"}
         assert await other.get(timeout=WAIT) == {"type": "reconnected"}
         await layer.publish(first, {"type": "bid", "amount": 5})

@@ -1,5 +1,15 @@
-"""Transports for the group layer: in-process memory, Redis pub/sub, PostgreSQL LISTEN/NOTIFY."""
+"""Transports for the group layer: in-process memory, Redis pub/sub, PostgreSQL LISTEN/NOTIFY.
 
-from otree_async.live.backends.base import RECONNECTED, Backend, Event, Reconnected
+Each is a `broadcaster.BroadcastBackend` subclass (ours, not broadcaster's own backends), so it
+also serves the stock `broadcaster.Broadcast(backend=...)`; see base.py for what is added.
+"""
 
-__all__ = ["RECONNECTED", "Backend", "Event", "Reconnected"]
+from otree_async.live.backends.base import (
+    RECONNECTED,
+    RECONNECTED_CHANNEL,
+    Backend,
+    Event,
+    Reconnected,
+)
+
+__all__ = ["RECONNECTED", "RECONNECTED_CHANNEL", "Backend", "Event", "Reconnected"]

@@ -1,4 +1,21 @@
-"""The six-method backend interface (broadcaster's), plus the reconnect notice and backoff."""
+"""Our backends as broadcaster backends: broadcaster's interface and Event, our guarantees.
+
+broadcaster's (0.3.1, imported): `BroadcastBackend`, the six-method interface every backend here
+subclasses, so the stock `broadcaster.Broadcast(backend=RedisBackend(url))` works with them; and
+`Event`, which `next_published` returns (`Event` below *is* `broadcaster.Event`).
+
+Ours, on top of that interface:
+- `subscribe` returns only once the server delivers the channel to us (broadcaster's Redis
+  backend returned before, and with redis-py 8 delivered nothing).
+- Backends reconnect with backoff by themselves, re-subscribe every channel, and then return
+  `RECONNECTED` from `next_published`: a `broadcaster.Event` subclass on the reserved channel
+  `RECONNECTED_CHANNEL`, so that stock `Broadcast` routes it like any event (to whoever
+  subscribed to that channel; nobody, usually) and our GroupLayer recognises it by type and
+  tells every open subscription.
+- `publish` takes text (the layer sends JSON) and raises TypeError for anything else, so that
+  every backend delivers `Event.message` as `str`.
+- `crosses_processes` says whether a worker process reaches the others.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +24,10 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
+
+from broadcaster import BroadcastBackend
+from broadcaster import Event as Event
 
 logger = logging.getLogger(__name__)
 
@@ -19,25 +38,27 @@ SUBSCRIBE_TIMEOUT: Final = 10.0
 FIRST_RETRY_DELAY: Final = 0.1
 MAX_RETRY_DELAY: Final = 5.0
 
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One message published on a channel, payload still JSON text (broadcaster's Event)."""
-
-    channel: str
-    message: str
+RECONNECTED_CHANNEL: Final = "otree-async:reconnected"
 
 
-@dataclass(frozen=True, slots=True)
-class Reconnected:
+class Reconnected(Event):
     """Backend notice: the connection was re-established, messages may have been lost."""
+
+    def __init__(self) -> None:
+        super().__init__(channel=RECONNECTED_CHANNEL, message="")
+
+    def __repr__(self) -> str:
+        return "Reconnected()"
 
 
 RECONNECTED: Final = Reconnected()
 
 
-class Backend(abc.ABC):
-    """A transport: subscribe returns once the server delivers to us; reconnects on its own."""
+class Backend(BroadcastBackend, abc.ABC):
+    """A broadcaster backend whose subscribe is confirmed and which reconnects on its own.
+
+    Subclasses define their own `__init__`: broadcaster's raises NotImplementedError.
+    """
 
     crosses_processes: bool = True
 
@@ -58,12 +79,21 @@ class Backend(abc.ABC):
         """Stop receiving `channel`; never raises for a lost connection."""
 
     @abc.abstractmethod
-    async def publish(self, channel: str, message: str) -> None:
-        """Send `message` (JSON text) to every subscriber of `channel` in every process."""
+    async def publish(self, channel: str, message: Any) -> None:
+        """Send `message` (text, JSON for the layer) to every subscriber of `channel`."""
 
     @abc.abstractmethod
-    async def next_published(self) -> Event | Reconnected:
-        """Wait for the next message, or for the notice that the connection was replaced."""
+    async def next_published(self) -> Event:
+        """Wait for the next message, or for `RECONNECTED` once the connection was replaced."""
+
+
+def require_text(channel: str, message: object) -> str:
+    """`message` if it is a str; TypeError otherwise (Event.message is text on every backend)."""
+    if not isinstance(message, str):
+        raise TypeError(
+            f"Message on channel {channel!r} is {type(message).__name__}; publish text (str)"
+        )
+    return message
 
 
 async def retry_with_backoff(

@@ -1,11 +1,14 @@
 """postgres:// and postgresql://: LISTEN on one connection, NOTIFY through a pool of its own.
 
-Fixes two defects of broadcaster 0.3.1's Postgres backend: it ran LISTEN, UNLISTEN and NOTIFY
-on one connection, so concurrent calls failed with "another operation is in progress"; here
-NOTIFY has its own pool and a lock serialises everything sent on the LISTEN connection. A lost
-LISTEN connection (server restart, pg_terminate_backend, silent network loss found by a periodic
-SELECT 1) is re-opened with backoff, every channel listened to again, and RECONNECTED reported.
-Channel names are hashed: PostgreSQL identifiers stop at 63 bytes.
+A `broadcaster.BroadcastBackend` (the interface and the Event it delivers are broadcaster's),
+written here on asyncpg instead of broadcaster 0.3.1's PostgresBackend, whose defects it fixes.
+broadcaster's ran LISTEN, UNLISTEN and NOTIFY on one connection, so concurrent calls failed with
+"another operation is in progress"; here NOTIFY has its own pool and a lock serialises
+everything sent on the LISTEN connection. broadcaster's never reconnected; here a lost LISTEN
+connection (server restart, pg_terminate_backend, silent network loss found by a periodic
+SELECT 1) is re-opened with backoff, every channel listened to again, and RECONNECTED returned
+from next_published(). Channel names are hashed (PostgreSQL identifiers stop at 63 bytes) and
+Events carry the name the caller subscribed to; payloads of 8000 bytes or more are refused.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from otree_async.live.backends.base import (
     SUBSCRIBE_TIMEOUT,
     Backend,
     Event,
-    Reconnected,
+    require_text,
     retry_with_backoff,
 )
 
@@ -54,7 +57,7 @@ class PostgresBackend(Backend):
         self._url = url
         self.application_name = application_name or f"otree-async listen {os.getpid()}"
         self._channels: dict[str, str] = {}  # identifier -> channel name given by the caller
-        self._events: asyncio.Queue[Event | Reconnected] = asyncio.Queue()
+        self._events: asyncio.Queue[Event] = asyncio.Queue()
         # asyncpg runs one operation at a time per connection; LISTEN, UNLISTEN, the health
         # check and replacing the connection all go through this lock.
         self._listen_lock = asyncio.Lock()
@@ -115,8 +118,9 @@ class PostgresBackend(Backend):
                 except CONNECTION_ERRORS:
                     self._mark_lost()
 
-    async def publish(self, channel: str, message: str) -> None:
-        """NOTIFY through the pool; refuses payloads PostgreSQL would reject."""
+    async def publish(self, channel: str, message: Any) -> None:
+        """NOTIFY text through the pool; refuses payloads PostgreSQL would reject."""
+        message = require_text(channel, message)
         size = len(message.encode())
         if size >= PAYLOAD_LIMIT:
             raise ValueError(
@@ -129,7 +133,7 @@ class PostgresBackend(Backend):
             "SELECT pg_notify($1, $2)", channel_identifier(channel), message
         )
 
-    async def next_published(self) -> Event | Reconnected:
+    async def next_published(self) -> Event:
         """Wait for the next notification or reconnect notice."""
         return await self._events.get()
 

@@ -1,9 +1,11 @@
 """redis:// and rediss://: one pub/sub connection for all channels, a blocking pool to publish.
 
-Fixes three defects of broadcaster 0.3.1's Redis backend: subscribe() returns only once Redis
-has confirmed the SUBSCRIBE (with redis-py 8 the stock backend delivered nothing); publishes
-wait for one of 20 pooled connections instead of failing past 100; and a lost subscriber
-connection is re-opened with backoff, every channel re-subscribed, and RECONNECTED reported.
+A `broadcaster.BroadcastBackend` (the interface and the Event it delivers are broadcaster's),
+written here on redis.asyncio instead of broadcaster 0.3.1's RedisBackend, whose three defects
+it fixes: subscribe() returns only once Redis has confirmed the SUBSCRIBE (with redis-py 8 the
+stock backend delivered nothing); publishes wait for one of 20 pooled connections instead of
+failing past 100; and a lost subscriber connection is re-opened with backoff, every channel
+re-subscribed, and RECONNECTED returned from next_published().
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from otree_async.live.backends.base import (
     SUBSCRIBE_TIMEOUT,
     Backend,
     Event,
-    Reconnected,
+    require_text,
     retry_with_backoff,
 )
 
@@ -46,7 +48,7 @@ class RedisBackend(Backend):
         self.client_name = client_name or f"otree-async-subscriber-{os.getpid()}"
         self._channels: set[str] = set()
         self._confirmations: dict[str, asyncio.Future[None]] = {}
-        self._events: asyncio.Queue[Event | Reconnected] = asyncio.Queue()
+        self._events: asyncio.Queue[Event] = asyncio.Queue()
         # SUBSCRIBE, UNSUBSCRIBE and swapping the connection must not interleave.
         self._command_lock = asyncio.Lock()
         self._publisher: aioredis.Redis | None = None
@@ -124,13 +126,14 @@ class RedisBackend(Backend):
                 with contextlib.suppress(*CONNECTION_ERRORS):
                     await self._pubsub.unsubscribe(channel)
 
-    async def publish(self, channel: str, message: str) -> None:
-        """PUBLISH through the pool (waits up to 10 s for a free connection)."""
+    async def publish(self, channel: str, message: Any) -> None:
+        """PUBLISH text through the pool (waits up to 10 s for a free connection)."""
+        text = require_text(channel, message)
         if self._publisher is None:
             raise RuntimeError("RedisBackend.publish() called before connect()")
-        await self._publisher.publish(channel, message)
+        await self._publisher.publish(channel, text)
 
-    async def next_published(self) -> Event | Reconnected:
+    async def next_published(self) -> Event:
         """Wait for the next message or reconnect notice."""
         return await self._events.get()
 
