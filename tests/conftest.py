@@ -5,8 +5,9 @@ database_url      "sqlite": a file in tmp_path; "postgresql": a fresh database o
                   dropped afterwards. PostgreSQL tests carry the `postgres` mark and fail,
                   never skip, when the server is unreachable.
 project_path      the project the `runtime` fixture loads; override it in a test module.
-make_runtime      build_runtime(project, database_url=...), tables created, group layer
-                  connected; disposed after the test.
+make_runtime      make_runtime(project, **build_runtime_options): build_runtime once per
+                  project folder, then a copy on the test's database with its own group
+                  layer; tables created, group layer connected; disposed after the test.
 runtime, app      the runtime of project_path; create_app(runtime, create_tables=False).
 make_client       a new browser (own cookie jar) speaking to the app over httpx's ASGI transport.
 client            one such browser.
@@ -23,7 +24,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -37,6 +38,8 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message
 
 from otree_async.flow.session_creation import create_session
+from otree_async.live.group_layer import GroupLayer
+from otree_async.models.database import Database
 from otree_async.models.framework import Participant
 from otree_async.runtime import Runtime, build_runtime
 from otree_async.web.app import create_app
@@ -104,14 +107,48 @@ def project_path() -> Path:
     return PROJECTS / "core"
 
 
+@pytest.fixture(scope="session")
+def runtime_prototypes() -> dict[Path, Runtime]:
+    """One build_runtime per project folder and test run; tests get copies on their database.
+
+    Building a project's mapped classes and templates is most of a test's set-up, and they do
+    not depend on the database. Treat runtime.project and runtime.tables as read-only.
+    """
+    return {}
+
+
+def _runtime_on(prototype: Runtime, database_url: str, options: dict[str, Any]) -> Runtime:
+    """A copy of a built runtime with its own database, group layer and fresh caches."""
+    fresh = {
+        item.name: item.default_factory()
+        for item in fields(Runtime)
+        if item.init and item.default_factory is not MISSING
+    }
+    return replace(
+        prototype,
+        database=Database(database_url, prototype.tables, prototype.context),
+        group_layer=GroupLayer.from_url(options.get("group_layer_url", "memory://")),
+        debug=options.get("debug", True),
+        **fresh,
+    )
+
+
 @pytest.fixture
-async def make_runtime(database_url: str) -> AsyncIterator[RuntimeFactory]:
+async def make_runtime(
+    database_url: str, runtime_prototypes: dict[Path, Runtime]
+) -> AsyncIterator[RuntimeFactory]:
     """Build runtimes on the test's database; each is disconnected and disposed afterwards."""
     built: list[Runtime] = []
     connected: list[Runtime] = []
 
     async def make(project: Path | str, **options: Any) -> Runtime:
-        runtime = build_runtime(project, database_url=database_url, **options)
+        if set(options) <= {"group_layer_url", "debug"}:
+            folder = Path(project).resolve()
+            if folder not in runtime_prototypes:
+                runtime_prototypes[folder] = build_runtime(folder, database_url=database_url)
+            runtime = _runtime_on(runtime_prototypes[folder], database_url, options)
+        else:
+            runtime = build_runtime(project, database_url=database_url, **options)
         built.append(runtime)
         await runtime.database.create_tables()
         await runtime.group_layer.connect()
