@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -12,9 +13,10 @@ from sqlalchemy.orm import Session as DbSession
 
 from otree_async.models.framework import Participant
 from otree_async.runtime import Runtime
+from otree_async.web.app import create_app
 
 if TYPE_CHECKING:
-    from conftest import SessionFactory
+    from conftest import RuntimeFactory, SessionFactory
 
 VALID_PROFILE = {"age": "30", "color": "green", "comment": "", "even": "4"}
 VALID_BOUNDS = {"low": "10", "high": "20"}
@@ -383,3 +385,41 @@ async def test_app_after_this_page_returning_none_continues_normally(
     assert response.headers["location"] == page(code, "AfterJump", 2, app="skip_start")
     response = await submit(client, page(code, "AfterJump", 2, app="skip_start"))
     assert response.headers["location"] == page(code, "Intro", 3)
+
+
+async def test_a_failing_hook_keeps_nothing_of_the_request(
+    client: httpx.AsyncClient, runtime: Runtime, make_session: SessionFactory
+) -> None:
+    code = (await make_session("crash", 1)).participant_codes[0]
+    url = await start(client, code)
+    response = await submit(client, url, {"value": "13"})
+    assert response.status_code == 500
+    assert "unlucky number" in response.text  # debug mode names the error for the author
+    assert "Traceback" not in response.text
+
+    def read(db: DbSession) -> tuple[Any, ...]:
+        participant = db.scalars(select(Participant).where(Participant.code == code)).one()
+        player = participant.get_player("core_crash", 1)
+        return player.value, player.payoff, participant.payoff, participant.vars
+
+    async with runtime.database.unit_of_work() as uow:
+        assert await uow.run(read) == (None, 0, 0, {})
+    assert await current_page(client, code) == url
+    accepted = await submit(client, url, {"value": "1"})
+    assert accepted.headers["location"] == page(code, "After", 2, app="crash")
+    async with runtime.database.unit_of_work() as uow:
+        assert await uow.run(read) == (1, 50, 50, {"touched": True})
+
+
+async def test_a_failing_hook_shows_no_details_in_production(
+    make_runtime: RuntimeFactory, project_path: Path, make_session: SessionFactory
+) -> None:
+    code = (await make_session("crash", 1)).participant_codes[0]
+    production = await make_runtime(project_path, debug=False)
+    transport = httpx.ASGITransport(app=create_app(production, create_tables=False))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        url = await start(client, code)
+        response = await submit(client, url, {"value": "13"})
+    assert response.status_code == 500
+    assert "unlucky number" not in response.text
+    assert "tell the experimenter" in response.text

@@ -26,6 +26,12 @@ SESSION_CONFIGS = [
         num_demo_participants=1,
     ),
     dict(
+        name="crash",
+        display_name="A hook that fails",
+        app_sequence=["core_crash"],
+        num_demo_participants=1,
+    ),
+    dict(
         name="many",
         display_name="Many rounds for many participants",
         app_sequence=["core_many", "core_skip_end"],

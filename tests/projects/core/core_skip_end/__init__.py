@@ -1,4 +1,3 @@
-# ruff: noqa: F403, F405  (oTree apps star-import otree.api)
 from otree.api import *
 
 doc = "The last app of a sequence."

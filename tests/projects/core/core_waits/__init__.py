@@ -1,4 +1,3 @@
-# ruff: noqa: F403, F405  (oTree apps star-import otree.api)
 from otree.api import *
 
 doc = "Group wait pages, a wait page for all groups, after_all_players_arrive by name."
