@@ -7,6 +7,8 @@ participant from the server's database (the runtime given must point at it).
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 from typing import Any
 
@@ -19,6 +21,7 @@ from ..runtime import Runtime
 from .runner import BotRunResult, play_participants
 
 REST_TIMEOUT_SECONDS = 600.0
+SOCKET_OPEN_TIMEOUT_SECONDS = 60.0
 
 
 async def run_session_against_url(
@@ -49,14 +52,19 @@ async def run_session_against_url(
     limits = httpx.Limits(max_connections=4)
 
     async def wait_on_socket(participant_code: str, index: int) -> None:
+        # As the page's script does: reconnect with backoff until the socket says "ready"
+        # (the caller bounds the whole wait).
         url = f"{socket_base}/wait_page/{participant_code}/{index}"
-        try:
-            async with connect(url, open_timeout=30) as socket:
-                message = json.loads(await socket.recv())
-        except (OSError, WebSocketException) as exc:
-            raise BotError(f"the wait page's websocket {url} failed: {exc!r}") from exc
-        if message.get("type") != "ready":
-            raise BotError(f"the wait page's websocket sent {message!r}")
+        for attempt in itertools.count():
+            try:
+                async with connect(url, open_timeout=SOCKET_OPEN_TIMEOUT_SECONDS) as socket:
+                    message = json.loads(await socket.recv())
+            except (OSError, TimeoutError, WebSocketException):
+                await asyncio.sleep(min(5.0, 0.2 * 2**attempt))
+                continue
+            if message.get("type") != "ready":
+                raise BotError(f"the wait page's websocket {url} sent {message!r}")
+            return
 
     def client() -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=base_url, timeout=REST_TIMEOUT_SECONDS, limits=limits)

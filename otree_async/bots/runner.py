@@ -29,6 +29,7 @@ from .loading import bot_class, cases_of
 PAGE_PATH = re.compile(r"^/p/(?P<code>[^/]+)/(?P<app>[^/]+)/(?P<page>[^/]+)/(?P<index>\d+)$")
 WAIT_TIMEOUT_SECONDS = 120.0
 MAX_REDIRECTS = 50
+CONNECTION_RETRIES = 3
 _DONE = object()
 
 
@@ -66,15 +67,28 @@ class Browser:
     headers: httpx.Headers = field(default_factory=httpx.Headers)
 
     async def open(self, url: str, method: str = "GET", data: dict[str, Any] | None = None) -> None:
-        response = await self.client.request(method, url, data=data)
+        """Request url, follow redirects, and keep the final URL, status and HTML."""
+        response = await self._request(method, url, data)
         for _ in range(MAX_REDIRECTS):
             if response.status_code not in (301, 302, 303, 307, 308):
                 break
-            response = await self.client.get(response.headers["location"])
+            response = await self._request("GET", response.headers["location"], None)
         self.url = response.url.path
         self.html = response.text
         self.status = response.status_code
         self.headers = response.headers
+
+    async def _request(self, method: str, url: str, data: dict[str, Any] | None) -> httpx.Response:
+        # A kept-alive connection can be closed by the server just as it is reused; a browser
+        # retries then, and so do we (a repeated POST is safe: the server applies it once).
+        for attempt in range(CONNECTION_RETRIES + 1):
+            try:
+                return await self.client.request(method, url, data=data)
+            except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectError) as exc:
+                if attempt == CONNECTION_RETRIES:
+                    raise BotError(f"{method} {url} failed: {exc!r}") from exc
+                await asyncio.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
 
 
 async def run_config(

@@ -23,6 +23,7 @@ from .environment import (
     without_password,
 )
 
+KEEP_ALIVE_SECONDS = 75
 APP_FACTORY = "otree_async.web.app:app_from_environment"
 DEFAULT_PORT = 8000
 
@@ -157,4 +158,14 @@ def prodserver(address: str | None, workers: int) -> None:
     _announce(runtime, host, port, workers)
     if workers > 1 and runtime.database.is_sqlite:
         click.echo("Note: several workers share one SQLite file; PostgreSQL scales further.")
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        # One line per request costs more than the request at hundreds of participants.
+        access_log=os.environ.get("OTREE_ASYNC_ACCESS_LOG", "") not in ("", "0"),
+        # Participants wait on wait pages; keep their connections open across the wait.
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
