@@ -70,7 +70,7 @@ ADMIN_PASSWORD = environ.get("OTREE_ADMIN_PASSWORD")
 
 DEMO_PAGE_INTRO_HTML = """
 <p>Example experiments for <b>otree-async</b>. Each one shows a group of oTree features;
-see <code>examples/README.md</code>.</p>
+see <code>README.md</code> in this folder.</p>
 """
 
 SECRET_KEY = "examples-not-secret-7f3a9c2e51"
