@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -49,16 +50,34 @@ def initialize_participant(
     return Outcome.redirect(current_url(runtime, participant), notices)
 
 
-def show_page(db: DbSession, runtime: Runtime, code: str, path: str) -> Outcome | None:
-    """GET of a page URL: render it, or redirect if it is not the participant's page."""
+@dataclass
+class _OnPage:
+    """The participant whose current page is the requested URL, with that page and player."""
+
+    participant: Participant
+    slot: PageSlot
+    player: Any
+
+
+def _locate(db: DbSession, runtime: Runtime, code: str, path: str) -> _OnPage | Outcome | None:
+    """Lock the participant; redirect unless `path` is their current page (None: unknown)."""
     participant = lock_participant(db, code)
     if participant is None:
         return None
     expected = current_url(runtime, participant)
     if path != expected:
+        # A stale tab, a guessed URL or a double submit: the participant is elsewhere now.
         return Outcome.redirect(expected)
     slot = runtime.session_plan(participant.session)[participant.index_in_pages - 1]
-    player = player_for(db, runtime, participant, slot)
+    return _OnPage(participant, slot, player_for(db, runtime, participant, slot))
+
+
+def show_page(db: DbSession, runtime: Runtime, code: str, path: str) -> Outcome | None:
+    """GET of a page URL: render it, or redirect if it is not the participant's page."""
+    found = _locate(db, runtime, code, path)
+    if not isinstance(found, _OnPage):
+        return found
+    participant, slot, player = found.participant, found.slot, found.player
     if is_wait_page(slot.page_class):
         return _show_wait_page(db, runtime, participant, slot, player)
     form = new_form(runtime, slot, player)
@@ -69,17 +88,12 @@ def submit_page(
     db: DbSession, runtime: Runtime, code: str, path: str, formdata: Any
 ) -> Outcome | None:
     """POST of a page: validate, store, run before_next_page, advance; or show the errors."""
-    participant = lock_participant(db, code)
-    if participant is None:
-        return None
-    expected = current_url(runtime, participant)
-    if path != expected:
-        # A double submit or a stale tab: the first POST already moved the participant on.
-        return Outcome.redirect(expected)
-    slot = runtime.session_plan(participant.session)[participant.index_in_pages - 1]
-    player = player_for(db, runtime, participant, slot)
+    found = _locate(db, runtime, code, path)
+    if not isinstance(found, _OnPage):
+        return found
+    participant, slot, player = found.participant, found.slot, found.player
     if is_wait_page(slot.page_class):
-        return Outcome.redirect(expected)
+        return Outcome.redirect(path)
     timeout_happened = _timeout_happened(participant, formdata)
     form = new_form(runtime, slot, player, formdata)
     if form is not None:

@@ -138,7 +138,6 @@ class Participant(_VarsBacked, FrameworkBase):
     current_app_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     current_page_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     current_round_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    last_request_epoch: Mapped[float | None] = mapped_column(Float, nullable=True)
     # Server-side timeouts: when the current page expires (epoch seconds), if it is timed.
     timeout_deadline: Mapped[float | None] = mapped_column(Float, nullable=True, index=True)
     # group_by_arrival_time: when they reached the page, whether they are grouped yet, and

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import OTreeAsyncError
@@ -15,32 +18,30 @@ JOINED_COOKIE_KEY = "otree_joined"
 MAX_FORM_FIELDS = 1000
 
 
+async def _respond(request: Request, step: Callable[..., Any], *args: Any) -> Response:
+    """Run a flow step for this request; an error in experiment code becomes an error page."""
+    runtime = runtime_of(request)
+    try:
+        outcome = await run_step(runtime, step, *args)
+    except OTreeAsyncError as exc:
+        return app_error_response(runtime, exc, request.url.path)
+    return to_response(outcome, request)
+
+
 async def initialize(request: Request) -> Response:
     """/InitializeParticipant/{code}: start (or resume) a participant."""
-    runtime = runtime_of(request)
-    code = request.path_params["code"]
     label = request.query_params.get("participant_label")
-    try:
-        outcome = await run_step(runtime, initialize_participant, code, label)
-    except OTreeAsyncError as exc:
-        return app_error_response(runtime, exc, f"InitializeParticipant/{code}")
-    return to_response(outcome, request)
+    return await _respond(request, initialize_participant, request.path_params["code"], label)
 
 
 async def page(request: Request) -> Response:
     """/p/{code}/{app}/{page}/{index}: show (GET) or submit (POST) a page."""
-    runtime = runtime_of(request)
     code = request.path_params["code"]
     path = request.url.path
-    try:
-        if request.method == "POST":
-            async with request.form(max_fields=MAX_FORM_FIELDS) as form:
-                outcome = await run_step(runtime, submit_page, code, path, form)
-        else:
-            outcome = await run_step(runtime, show_page, code, path)
-    except OTreeAsyncError as exc:
-        return app_error_response(runtime, exc, f"{path}")
-    return to_response(outcome, request)
+    if request.method == "POST":
+        async with request.form(max_fields=MAX_FORM_FIELDS) as form:
+            return await _respond(request, submit_page, code, path, form)
+    return await _respond(request, show_page, code, path)
 
 
 async def join(request: Request) -> Response:
@@ -60,8 +61,6 @@ async def join(request: Request) -> Response:
         )
     joined[anonymous_code] = participant_code
     request.session[JOINED_COOKIE_KEY] = joined
-    from starlette.responses import RedirectResponse
-
     return RedirectResponse(f"/InitializeParticipant/{participant_code}", status_code=302)
 
 
@@ -69,8 +68,6 @@ async def out_of_range(request: Request) -> Response:
     """/OutOfRangeNotification/{code}: shown after the last page."""
     runtime = runtime_of(request)
     html = runtime.templates.get_template("otree/OutOfRange.html").render({})
-    from starlette.responses import HTMLResponse
-
     return HTMLResponse(html)
 
 
