@@ -12,6 +12,8 @@ from otree_async.cli import cli
 from otree_async.cli.scaffold import template_folder
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
 @pytest.fixture
 def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A CliRunner whose commands look for the project in the current directory."""
