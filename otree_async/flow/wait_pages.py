@@ -30,14 +30,18 @@ def scope_of(slot: PageSlot, player: Any) -> tuple[str, Any]:
     return f"g{player.group_id}", player.group_id
 
 
+def _has_row(db: DbSession, table: Any, session_id: int, slot_index: int, scope_key: str) -> bool:
+    query = select(table.id).where(
+        table.session_id == session_id,
+        table.page_index == slot_index,
+        table.scope_key == scope_key,
+    )
+    return db.scalars(query.limit(1)).first() is not None
+
+
 def is_completed(db: DbSession, session_id: int, slot_index: int, scope_key: str) -> bool:
     """True once after_all_players_arrive has run for this page and scope."""
-    query = select(WaitPageCompletion.id).where(
-        WaitPageCompletion.session_id == session_id,
-        WaitPageCompletion.page_index == slot_index,
-        WaitPageCompletion.scope_key == scope_key,
-    )
-    return db.scalars(query).first() is not None
+    return _has_row(db, WaitPageCompletion, session_id, slot_index, scope_key)
 
 
 def arrive(
@@ -107,12 +111,7 @@ def _record_arrival(
 
 
 def _anyone_arrived(db: DbSession, session_id: int, slot_index: int, scope_key: str) -> bool:
-    query = select(WaitPageArrival.id).where(
-        WaitPageArrival.session_id == session_id,
-        WaitPageArrival.page_index == slot_index,
-        WaitPageArrival.scope_key == scope_key,
-    )
-    return db.scalars(query).first() is not None
+    return _has_row(db, WaitPageArrival, session_id, slot_index, scope_key)
 
 
 def run_after_all_players_arrive(
