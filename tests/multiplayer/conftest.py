@@ -1,15 +1,13 @@
-"""Fixtures for the multiplayer tests: a runtime of tests/multiplayer/project per database."""
+"""Fixtures for the multiplayer tests: a runtime of tests/multiplayer/project on the
+`database_url` of tests/conftest.py (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
-import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-import asyncpg
 import pytest
 import uvicorn
 
@@ -17,41 +15,6 @@ from otree_async.flow.session_creation import create_session
 from otree_async.runtime import Runtime, build_runtime
 
 PROJECT = Path(__file__).parent / "project"
-POSTGRES_SERVER = os.environ.get("TEST_DATABASE_SERVER", "postgresql://postgres@127.0.0.1:5432")
-
-
-async def make_postgres_database() -> str:
-    """Create an empty database on the test server and return its URL."""
-    name = f"otree_mp_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(f"{POSTGRES_SERVER}/postgres")
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return f"{POSTGRES_SERVER}/{name}"
-
-
-async def drop_postgres_database(url: str) -> None:
-    """Drop a database made by make_postgres_database."""
-    name = url.rsplit("/", 1)[1]
-    connection = await asyncpg.connect(f"{POSTGRES_SERVER}/postgres")
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A fresh database: an SQLite file, or a new PostgreSQL database (fails if unreachable)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
-        return
-    url = await make_postgres_database()
-    try:
-        yield url
-    finally:
-        await drop_postgres_database(url)
 
 
 @pytest.fixture
