@@ -62,15 +62,3 @@ def submit_on_timeout(
         store_timeout_values(runtime, slot, player, form)
     complete_page(db, runtime, participant, slot, player, True, notices)
     notices.append(Notice(participant_channel(participant.code), {"type": "advanced"}))
-
-
-def advance_participant(db: DbSession, runtime: Runtime, code: str) -> list[Notice] | None:
-    """Move one participant past their current page as if it timed out (admin's advance)."""
-    participant = db.scalars(
-        select(Participant).where(Participant.code == code).with_for_update()
-    ).first()
-    if participant is None:
-        return None
-    notices: list[Notice] = []
-    submit_on_timeout(db, runtime, participant, notices)
-    return notices

@@ -11,7 +11,9 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.routing import BaseRoute, Mount
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import DatabaseUnavailable
@@ -20,7 +22,9 @@ from ..live import wait_pages as wait_page_sockets
 from ..project import Project, project_root_from_env
 from ..runtime import Runtime, build_runtime
 from ..templating.environment import static_directory
-from . import demo, participant, rest
+from . import admin, admin_auth, demo, participant, rest
+from .admin_auth import auth_level
+from .admin_templates import admin_templates
 from .responses import busy_page
 from .sweeper import run_sweeper
 
@@ -32,6 +36,15 @@ def _static_mounts(project_root: Path) -> list[BaseRoute]:
     project_static = project_root / "_static"
     if project_static.is_dir():
         mounts.append(Mount("/static", app=StaticFiles(directory=project_static), name="static"))
+    # Browsers ask for /favicon.ico on every page; the project's own icon wins, as in oTree.
+    icon = "/static/favicon.ico"
+    if not (project_static / "favicon.ico").is_file():
+        icon = "/static/otree/img/favicon.ico"
+
+    async def favicon(_request: Request) -> Response:
+        return RedirectResponse(icon, status_code=301)
+
+    mounts.append(Route("/favicon.ico", favicon))
     return mounts
 
 
@@ -46,6 +59,7 @@ def create_app(
     extra_routes: list[BaseRoute] | None = None,
 ) -> Starlette:
     """Build the ASGI app of a project; the lifespan connects the database and group layer."""
+    auth_level()  # a mistyped OTREE_AUTH_LEVEL stops the server here, with the reason
     runtime = (
         project
         if isinstance(project, Runtime)
@@ -77,6 +91,8 @@ def create_app(
         *auto_advance.routes,
         *rest.routes,
         *demo.routes,
+        *admin.routes,
+        *admin_auth.routes,
         *_static_mounts(runtime.project.root),
     ]
     app = Starlette(
@@ -94,7 +110,7 @@ def create_app(
         ],
     )
     app.state.runtime = runtime
-    app.state.admin_templates = demo.admin_templates()
+    app.state.admin_templates = admin_templates()
     return app
 
 

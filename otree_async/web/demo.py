@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import jinja2
 from sqlalchemy.orm import Session as DbSession
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import OTreeAsyncError
 from ..flow.session_creation import create_session
 from ..flow.session_info import participant_links
 from ..runtime import Runtime
+from .admin_auth import admin_page
+from .admin_templates import render_admin
 from .responses import app_error_response, error_page, run_step, runtime_of
 
-ADMIN_TEMPLATES = Path(__file__).parent / "templates"
 
-
-def admin_templates() -> jinja2.Environment:
-    """The environment of the framework's own admin and demo pages."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(ADMIN_TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
-def _render(request: Request, name: str, **context: object) -> HTMLResponse:
-    environment: jinja2.Environment = request.app.state.admin_templates
-    return HTMLResponse(environment.get_template(name).render(**context))
-
-
+@admin_page(public_in_demo=True)
 async def demo_index(request: Request) -> Response:
     """/demo: the list of session configs."""
     settings = runtime_of(request).project.settings
-    return _render(
+    return render_admin(
         request,
         "demo.html",
         title=settings.demo_page_title,
@@ -45,6 +29,7 @@ async def demo_index(request: Request) -> Response:
     )
 
 
+@admin_page(public_in_demo=True)
 async def demo_session(request: Request) -> Response:
     """/demo/{config}: create a demo session and show its links."""
     runtime = runtime_of(request)
@@ -63,6 +48,7 @@ async def demo_session(request: Request) -> Response:
     return RedirectResponse(f"/SessionStartLinks/{code}", status_code=302)
 
 
+@admin_page(public_in_demo=True)
 async def start_links(request: Request) -> Response:
     """/SessionStartLinks/{code}: participant links of a session."""
     runtime = runtime_of(request)
@@ -70,7 +56,7 @@ async def start_links(request: Request) -> Response:
     if links is None:
         return error_page("Not found", "There is no session with this code.", 404)
     base_url = str(request.base_url).rstrip("/")
-    return _render(request, "start_links.html", base_url=base_url, **links)
+    return render_admin(request, "start_links.html", base_url=base_url, **links)
 
 
 async def root(request: Request) -> Response:

@@ -11,3 +11,5 @@ LANGUAGE_CODE = "en"
 REAL_WORLD_CURRENCY_CODE = "USD"
 USE_POINTS = True
 SECRET_KEY = "multiplayer-tests"
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "multiplayer-admin"

@@ -1,0 +1,66 @@
+"""What the session monitor shows: where each participant is, and for how long."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
+
+from ..models.framework import PageTime, Participant, Session
+from ..pages import is_wait_page
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
+
+
+def monitor_view(db: DbSession, runtime: Runtime, code: str) -> dict[str, Any] | None:
+    """The session and one row per participant; None if there is no such session."""
+    session = db.scalars(select(Session).where(Session.code == code)).first()
+    if session is None:
+        return None
+    plan = runtime.session_plan(session)
+    participants = db.scalars(
+        select(Participant)
+        .where(Participant.session_id == session.id)
+        .order_by(Participant.id_in_session)
+    ).all()
+    last_done: dict[int, float] = {
+        participant_id: completed
+        for participant_id, completed in db.execute(
+            select(PageTime.participant_id, func.max(PageTime.epoch_time_completed))
+            .where(PageTime.session_id == session.id)
+            .group_by(PageTime.participant_id)
+        )
+    }
+    now = time.time()
+    rows = []
+    for participant in participants:
+        index = participant.index_in_pages
+        on_page = plan[index - 1] if 1 <= index <= len(plan) else None
+        since = last_done.get(participant.id)
+        if since is None and participant.time_started_utc is not None:
+            # SQLite hands back naive datetimes; they were written in UTC.
+            since = participant.time_started_utc.replace(tzinfo=UTC).timestamp()
+        rows.append(
+            {
+                "id_in_session": participant.id_in_session,
+                "code": participant.code,
+                "label": participant.label or "",
+                "status": participant.status or "",
+                "started": participant.visited,
+                "finished": index > len(plan),
+                "app_name": on_page.app_name if on_page else "",
+                "round_number": on_page.round_number if on_page else None,
+                "page_name": on_page.page_name if on_page else "",
+                "page_position": f"{max(index, 0)}/{len(plan)}",
+                "on_wait_page": on_page is not None and is_wait_page(on_page.page_class),
+                "seconds_on_page": None if since is None or on_page is None else now - since,
+            }
+        )
+    return {
+        "session": {"code": session.code, "config_name": session.config_name},
+        "participants": rows,
+    }
