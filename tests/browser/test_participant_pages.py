@@ -8,50 +8,28 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from browser_support import STEP_TIMEOUT_MS, Person
+from browser_support import (
+    STEP_TIMEOUT_MS,
+    Person,
+    assert_no_error_shown,
+    assert_nothing_broke,
+    create_demo_session,
+    participant_links,
+)
 from playwright.sync_api import Page, WebSocket, expect
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path("/tmp/otree-async-screens")
-ERROR_MARKERS = ("Traceback", "Application error", "Server error", "Internal Server Error")
 # Bootstrap 5's --bs-primary: the Next button is this blue only if bootstrap.min.css loaded.
 BOOTSTRAP_PRIMARY = "rgb(13, 110, 253)"
 
 NewPerson = Callable[[], Person]
 
 
-def assert_no_error_shown(page: Page) -> None:
-    """The page shows neither a traceback nor one of the framework's error pages."""
-    text = page.locator("body").inner_text()
-    for marker in ERROR_MARKERS:
-        assert marker not in text, f"{page.url} shows {marker!r}:\n{text}"
-
-
-def assert_nothing_broke(person: Person) -> None:
-    """No response >= 400 (page, stylesheet, script, socket) and no script error in the console."""
-    assert person.failed_responses() == []
-    assert person.console_errors == []
-
-
 def title(page: Page) -> str:
     """The page heading as a participant reads it."""
     return page.locator(".otree-title").inner_text().strip()
-
-
-def create_demo_session(page: Page, config_name: str) -> None:
-    """From /demo, click a session config; ends on its start-links page."""
-    page.goto("/demo")
-    page.locator(f"a.otree-demo-config[href='/demo/{config_name}']").click()
-    page.wait_for_url(re.compile(r"/SessionStartLinks/\w+$"))
-
-
-def participant_links(page: Page) -> list[str]:
-    """The single-use participant links listed on the start-links page."""
-    links: list[str] = page.locator("a.otree-participant-link").evaluate_all(
-        "links => links.map(link => link.href)"
-    )
-    return links
 
 
 def record_wait_page_messages(page: Page) -> list[dict[str, object]]:
