@@ -4,6 +4,7 @@ Every worker runs a sweeper that claims expired participants with FOR UPDATE SKI
 (PostgreSQL; SQLite serialises writers anyway) and submits their page in the same
 transaction, so a page is timed out once, whichever worker gets there first. The deadline
 lives in the participant row, so it survives restarts and works under the devserver too.
+The experimenter's "advance" (flow/admin_advance.py) submits pages through the same path.
 """
 
 from __future__ import annotations
