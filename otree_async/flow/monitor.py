@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
+from ..engine.plan import PageSlot
 from ..models.framework import PageTime, Participant, Session
 from ..pages import is_wait_page
 
@@ -57,6 +58,7 @@ def monitor_view(db: DbSession, runtime: Runtime, code: str) -> dict[str, Any] |
                 "page_name": on_page.page_name if on_page else "",
                 "page_position": f"{max(index, 0)}/{len(plan)}",
                 "on_wait_page": on_page is not None and is_wait_page(on_page.page_class),
+                "waiting_note": _waiting_note(participant, on_page),
                 "seconds_on_page": None if since is None or on_page is None else now - since,
             }
         )
@@ -64,3 +66,15 @@ def monitor_view(db: DbSession, runtime: Runtime, code: str) -> dict[str, Any] |
         "session": {"code": session.code, "config_name": session.config_name},
         "participants": rows,
     }
+
+
+def _waiting_note(participant: Participant, on_page: PageSlot | None) -> str:
+    """What the participant waits for on a wait page: the group, or being grouped."""
+    if on_page is None or not is_wait_page(on_page.page_class):
+        return ""
+    if not getattr(on_page.page_class, "group_by_arrival_time", False):
+        return "waiting"
+    if participant.gbat_grouped:
+        return "waiting"
+    # group_by_arrival_time groups only those whose wait page is open.
+    return "waiting to be grouped" if participant.wait_page_connected else "left the wait page"

@@ -92,3 +92,29 @@ async def test_experimenter_sees_who_is_waiting(
     assert waiting == {codes[0]: True, codes[1]: False, codes[2]: False, codes[3]: False}
     first = next(p for p in details["participants"] if p["code"] == codes[0])
     assert first["current_page_name"] == "GroupingWaitPage"
+
+
+async def test_monitor_shows_who_waits_to_be_grouped(
+    runtime: Runtime, make_session, served: str, monkeypatch
+) -> None:
+    monkeypatch.delenv("OTREE_AUTH_LEVEL", raising=False)
+    codes = await make_session("arrival", 4)
+    async with httpx.AsyncClient(base_url=f"http://{served}") as client:
+        page = await client.get(f"/InitializeParticipant/{codes[0]}", follow_redirects=True)
+        assert "/GroupingWaitPage/" in page.url.path
+        async with runtime.database.unit_of_work() as uow:
+            session_code = await uow.run(
+                lambda db: (
+                    db.scalars(select(Participant).where(Participant.code == codes[0]))
+                    .one()
+                    .session.code
+                )
+            )
+        monitor_url = f"/SessionMonitor/{session_code}?fragment=rows"
+        async with connect(f"ws://{served}/wait_page/{codes[0]}/1"):
+            await asyncio.sleep(0.3)  # the socket reports presence
+            rows = (await client.get(monitor_url)).text
+            assert "GroupingWaitPage (waiting to be grouped)" in rows
+        await asyncio.sleep(0.3)  # the server notes the disconnect
+        rows = (await client.get(monitor_url)).text
+        assert "GroupingWaitPage (left the wait page)" in rows
