@@ -1,9 +1,9 @@
 """Waiting for a condition that another request (on any worker) makes true.
 
 The pattern every socket here follows: subscribe to the channel first, then read the
-database, so a notice published in between is never missed; read again after each notice,
-after a group-layer reconnect, and every RECHECK_SECONDS (or $OTREE_ASYNC_WAIT_RECHECK_SECONDS)
-as a safety net.
+database, so a notice published in between is never missed. A "ready" or "advanced" notice is
+answered at once; the database is read again after any other notice, after a group-layer
+reconnect, and every RECHECK_SECONDS (or $OTREE_ASYNC_WAIT_RECHECK_SECONDS) as a safety net.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 20.0
 RECHECK_VARIABLE = "OTREE_ASYNC_WAIT_RECHECK_SECONDS"
+# Notices that say the condition now holds ("ready": a wait page completed or a group formed;
+# "advanced": the server moved the participant on). Anything else only prompts a re-read.
+DONE_NOTICES = frozenset({"ready", "advanced"})
 # (channel, done): the channel to listen on and whether the condition already holds.
 StateReader = Callable[[], Awaitable[tuple[str, bool] | None]]
 
@@ -42,7 +45,11 @@ async def wait_until(
             state = await read_state()
             if state is None or state[1]:
                 return True
-            await _next_message(subscription, stop)
+            message = await _next_message(subscription, stop)
+            if message is not None and message.get("type") in DONE_NOTICES:
+                # Published only after the commit that made it true, so the socket can answer
+                # at once instead of queueing behind other requests for a database read.
+                return True
     return False
 
 
