@@ -325,6 +325,21 @@ def test_prodserver_refuses_several_workers_without_a_shared_group_layer(
     assert no_uvicorn == []
 
 
+@pytest.mark.parametrize("command", ["prodserver", "devserver"])
+def test_servers_refuse_a_mistyped_auth_level(
+    project: Path,
+    no_uvicorn: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    monkeypatch.setenv("OTREE_AUTH_LEVEL", "STUDDY")
+    result = invoke(command)
+    assert result.exit_code == 1
+    assert "OTREE_AUTH_LEVEL is 'STUDDY'; use DEMO, STUDY, or leave it empty" in result.output
+    assert "Traceback" not in result.output
+    assert no_uvicorn == []
+
+
 @pytest.mark.parametrize(
     ("args", "port_variable", "opened"),
     [

@@ -12,6 +12,7 @@ import uvicorn
 from ..errors import ConfigurationError
 from ..live.group_layer import GroupLayer
 from ..runtime import Runtime
+from ..web.admin_auth import auth_level
 from .environment import (
     database_url,
     describe_database,
@@ -55,7 +56,9 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def _prepare(runtime: Runtime) -> None:
-    """Create missing tables once, before any worker starts, and reach the group layer."""
+    """Check OTREE_AUTH_LEVEL, create missing tables once before any worker starts, and
+    reach the group layer."""
+    auth_level()  # a mistyped level stops here with the reason, not in every worker
 
     async def work(runtime: Runtime) -> None:
         await runtime.database.create_tables()
