@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session as DbSession
 
 from ..engine.plan import PageSlot
+from ..models.base import table_of
 from ..models.framework import PageTime, Participant
 from ..pages import is_wait_page
 from .arrival_grouping import arrive_by_arrival_time
@@ -57,7 +60,9 @@ def advance_to(
     index = start_index
     while index <= len(plan):
         slot = plan[index - 1]
-        participant.index_in_pages = index
+        # The whole position at once: a wait page flushes it to count arrivals, and one
+        # UPDATE then carries all of it.
+        _set_position(participant, plan, index)
         player = player_for(db, runtime, participant, slot)
         displayed = is_displayed(slot, player)
         if is_wait_page(slot.page_class):
@@ -95,20 +100,26 @@ def _set_position(participant: Participant, plan: list[PageSlot], index: int) ->
         participant.current_page_name = None
 
 
+@functools.cache
+def _page_time_insert() -> Any:
+    return insert(table_of(PageTime))
+
+
 def record_page_time(
     db: DbSession, participant: Participant, slot: PageSlot, *, timeout_happened: bool
 ) -> None:
     """Add the row of oTree's page-time export for a completed page."""
-    db.add(
-        PageTime(
-            session_id=participant.session_id,
-            participant_id=participant.id,
-            page_index=slot.index,
-            app_name=slot.app_name,
-            page_name=slot.page_name,
-            round_number=slot.round_number,
-            epoch_time_completed=time.time(),
-            timeout_happened=timeout_happened,
-            is_wait_page=is_wait_page(slot.page_class),
-        )
-    )
+    # On the connection: nothing reads the row back in the request, and going through the
+    # Session would flush pending changes first (one more flush per page).
+    row = {
+        "session_id": participant.session_id,
+        "participant_id": participant.id,
+        "page_index": slot.index,
+        "app_name": slot.app_name,
+        "page_name": slot.page_name,
+        "round_number": slot.round_number,
+        "epoch_time_completed": time.time(),
+        "timeout_happened": timeout_happened,
+        "is_wait_page": is_wait_page(slot.page_class),
+    }
+    db.connection().execute(_page_time_insert(), row)

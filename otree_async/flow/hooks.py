@@ -7,9 +7,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.util import await_only
-
 from ..errors import AppCodeError, OTreeAsyncError
+from ..models.context import wait_for
 
 
 @functools.lru_cache(maxsize=4096)
@@ -30,15 +29,16 @@ def _positional_count(fn: Callable[..., Any]) -> int | None:
 def call_author(fn: Callable[..., Any], *args: Any, where: str) -> Any:
     """Call an author's function with as many of args as it accepts; await async ones.
 
-    Runs inside AsyncSession.run_sync, so an `async def` hook is awaited through the
-    greenlet bridge and may use the same lazy-loading models.
+    Runs inside a unit of work, so an `async def` hook is awaited: on the event loop while the
+    SQLite thread waits (the coroutine may lazy-load models), or through the greenlet bridge on
+    PostgreSQL (where a lazy load inside the coroutine raises MissingGreenlet).
     """
     count = _positional_count(fn)
     call_args = args if count is None else args[:count]
     try:
         result = fn(*call_args)
         if inspect.isawaitable(result):
-            result = await_only(result)
+            result = wait_for(result)
     except OTreeAsyncError:
         raise
     except Exception as exc:

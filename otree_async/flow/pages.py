@@ -21,7 +21,7 @@ from .advance import advance_to, record_page_time
 from .channels import wait_channel
 from .forms import form_target, new_form, run_error_hooks
 from .hooks import call_author, page_hook
-from .lookup import current_url, lock_participant, player_for
+from .lookup import current_url, lock_participant, player_class_in_url, player_for
 from .results import Notice, Outcome
 from .wait_pages import is_completed, scope_of
 
@@ -61,7 +61,7 @@ class _OnPage:
 
 def _locate(db: DbSession, runtime: Runtime, code: str, path: str) -> _OnPage | Outcome | None:
     """Lock the participant; redirect unless `path` is their current page (None: unknown)."""
-    participant = lock_participant(db, code)
+    participant = lock_participant(db, code, player_class_in_url(runtime, path))
     if participant is None:
         return None
     expected = current_url(runtime, participant)

@@ -1,19 +1,28 @@
 """Wait-page arrivals decided inside the transaction, so after_all_players_arrive runs once.
 
 The arriving participant's transaction locks the group row (or the subsession row with
-wait_for_all_groups; SQLite's BEGIN IMMEDIATE serialises everything anyway), counts who has
-reached the page, and the one that completes the set runs after_all_players_arrive and writes
-the completion row. Waiting browsers are told through the group layer after commit.
+wait_for_all_groups; SQLite's BEGIN IMMEDIATE serialises every writer already, so there is no
+row lock to take), counts who has reached the page, and the one that completes the set runs
+after_all_players_arrive and writes the completion row. Waiting browsers are told through the
+group layer after commit.
+
+Its statements are built once, with bind parameters: building a select costs more CPU than
+running it on SQLite. They run on the session's connection, not through the Session: none of
+them needs pending changes flushed first (arrive() flushes when it counts), and a flush per
+statement costs more than the statement.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, case, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
 from ..engine.plan import PageSlot
+from ..models.base import table_of
 from ..models.framework import Participant, WaitPageArrival, WaitPageCompletion
 from .channels import wait_channel
 from .hooks import call_author
@@ -30,13 +39,74 @@ def scope_of(slot: PageSlot, player: Any) -> tuple[str, Any]:
     return f"g{player.group_id}", player.group_id
 
 
-def _has_row(db: DbSession, table: Any, session_id: int, slot_index: int, scope_key: str) -> bool:
-    query = select(table.id).where(
-        table.session_id == session_id,
-        table.page_index == slot_index,
-        table.scope_key == scope_key,
+def scope_column(slot: PageSlot, player_class: Any) -> Any:
+    """The Player column holding the id scope_of() waits on: subsession_id or group_id."""
+    if getattr(slot.page_class, "wait_for_all_groups", False):
+        return player_class.subsession_id
+    return player_class.group_id
+
+
+def completion_query(session_id: int, slot_index: int, scope_key: str) -> Any:
+    """SELECT of the completion row of a wait page and scope (use .exists() in a query)."""
+    return select(WaitPageCompletion.id).where(
+        WaitPageCompletion.session_id == session_id,
+        WaitPageCompletion.page_index == slot_index,
+        WaitPageCompletion.scope_key == scope_key,
     )
-    return db.scalars(query.limit(1)).first() is not None
+
+
+@functools.cache
+def _row_query(table: Any) -> Any:
+    return (
+        select(table.id)
+        .where(
+            table.session_id == bindparam("session_id"),
+            table.page_index == bindparam("page_index"),
+            table.scope_key == bindparam("scope_key"),
+        )
+        .limit(1)
+    )
+
+
+def _has_row(db: DbSession, table: Any, session_id: int, slot_index: int, scope_key: str) -> bool:
+    parameters = {"session_id": session_id, "page_index": slot_index, "scope_key": scope_key}
+    return db.connection().execute(_row_query(table), parameters).first() is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _lock_query(scope_class: Any) -> Any:
+    return select(scope_class.id).where(scope_class.id == bindparam("scope_id")).with_for_update()
+
+
+@functools.lru_cache(maxsize=256)
+def _arrival_state_query(player_class: Any, scope_column: Any) -> Any:
+    # (completed, members, members at or past the page) of one scope.
+    completed = (
+        select(WaitPageCompletion.id)
+        .where(
+            WaitPageCompletion.session_id == bindparam("session_id"),
+            WaitPageCompletion.page_index == bindparam("page_index"),
+            WaitPageCompletion.scope_key == bindparam("scope_key"),
+        )
+        .exists()
+    )
+    return (
+        select(
+            completed,
+            func.count(),
+            func.count(case((Participant.index_in_pages >= bindparam("page_index"), 1))),
+        )
+        .select_from(player_class)
+        .join(Participant, Participant.id == player_class.participant_id)
+        .where(scope_column == bindparam("scope_id"))
+    )
+
+
+@functools.cache
+def _arrival_insert(dialect_name: str) -> Any:
+    # A reload that arrives again hits the unique key and changes nothing.
+    dialect_insert = sqlite.insert if dialect_name == "sqlite" else postgresql.insert
+    return dialect_insert(table_of(WaitPageArrival)).on_conflict_do_nothing()
 
 
 def is_completed(db: DbSession, session_id: int, slot_index: int, scope_key: str) -> bool:
@@ -58,28 +128,31 @@ def arrive(
     scope_key, scope_id = scope_of(slot, player)
     by_subsession = scope_key.startswith("s")
     scope_class = tables.subsession if by_subsession else tables.group
-    db.execute(select(scope_class.id).where(scope_class.id == scope_id).with_for_update())
-    if is_completed(db, participant.session_id, slot.index, scope_key):
+    if not _is_sqlite(db):
+        db.connection().execute(_lock_query(scope_class), {"scope_id": scope_id})
+    # The count reads participants' positions, this one's (and, when several participants
+    # advance in one transaction, the others') included.
+    db.flush()
+    player_class = tables.player
+    query = _arrival_state_query(player_class, scope_column(slot, player_class))
+    parameters = {
+        "session_id": participant.session_id,
+        "page_index": slot.index,
+        "scope_key": scope_key,
+        "scope_id": scope_id,
+    }
+    completed, total, arrived = db.connection().execute(query, parameters).one()
+    if completed:
         return True
     if displayed:
         _record_arrival(db, participant, slot.index, scope_key)
-    db.flush()
-    player_class = tables.player
-    scope_column = player_class.subsession_id if by_subsession else player_class.group_id
-    members = select(player_class.participant_id).where(scope_column == scope_id)
-    total = db.scalar(select(func.count()).select_from(members.subquery())) or 0
-    arrived = db.scalar(
-        select(func.count())
-        .select_from(Participant)
-        .where(Participant.id.in_(members), Participant.index_in_pages >= slot.index)
-    )
-    if (arrived or 0) < total:
+    if arrived < total:
         return False
     # oTree runs after_all_players_arrive only if somebody actually saw the page.
-    if _anyone_arrived(db, participant.session_id, slot.index, scope_key):
+    if displayed or _anyone_arrived(db, participant.session_id, slot.index, scope_key):
         run_after_all_players_arrive(db, runtime, slot, scope_class, scope_id)
-    db.execute(
-        insert(WaitPageCompletion).values(
+    db.connection().execute(
+        insert(table_of(WaitPageCompletion)).values(
             session_id=participant.session_id, page_index=slot.index, scope_key=scope_key
         )
     )
@@ -89,25 +162,20 @@ def arrive(
     return True
 
 
+def _is_sqlite(db: DbSession) -> bool:
+    return db.get_bind().dialect.name == "sqlite"
+
+
 def _record_arrival(
     db: DbSession, participant: Participant, slot_index: int, scope_key: str
 ) -> None:
-    exists = db.scalars(
-        select(WaitPageArrival.id).where(
-            WaitPageArrival.session_id == participant.session_id,
-            WaitPageArrival.page_index == slot_index,
-            WaitPageArrival.participant_id == participant.id,
-        )
-    ).first()
-    if exists is None:
-        db.add(
-            WaitPageArrival(
-                session_id=participant.session_id,
-                page_index=slot_index,
-                scope_key=scope_key,
-                participant_id=participant.id,
-            )
-        )
+    values = {
+        "session_id": participant.session_id,
+        "page_index": slot_index,
+        "scope_key": scope_key,
+        "participant_id": participant.id,
+    }
+    db.connection().execute(_arrival_insert(db.get_bind().dialect.name), values)
 
 
 def _anyone_arrived(db: DbSession, session_id: int, slot_index: int, scope_key: str) -> bool:
@@ -124,5 +192,17 @@ def run_after_all_players_arrive(
     if isinstance(hook, str):
         hook = getattr(runtime.project.apps[slot.app_name].module, hook)
     scope = db.get(scope_class, scope_id)
+    tables = runtime.tables.apps[slot.app_name]
+    by_group = scope_class is tables.group
+    members = _participants_of_group(db, tables.player, scope_id) if by_group else []
     where = f"after_all_players_arrive of page '{slot.page_name}' in app '{slot.app_name}'"
     call_author(hook, scope, where=where)
+    del members  # referenced until here, so the hook finds them in the identity map
+
+
+def _participants_of_group(db: DbSession, player_class: Any, group_id: Any) -> list[Participant]:
+    # The hook nearly always sets each player's payoff, which adds to their participant's:
+    # one query loads them all, instead of one lazy load per player. Held in a list while the
+    # hook runs, because the identity map keeps unchanged objects only weakly.
+    members = select(player_class.participant_id).where(player_class.group_id == group_id)
+    return list(db.scalars(select(Participant).where(Participant.id.in_(members))))

@@ -26,8 +26,7 @@ def _moved_on(db: DbSession, code: str, index: int) -> tuple[str, bool] | None:
 
 def _reader(runtime: Runtime, code: str, index: int) -> Any:
     async def read() -> tuple[str, bool] | None:
-        async with runtime.database.unit_of_work(read_only=True) as uow:
-            return await uow.run(lambda db: _moved_on(db, code, index))
+        return await runtime.database.run(_moved_on, code, index, read_only=True)
 
     return read
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Dialect, Float, MetaData, Numeric
+from sqlalchemy import Dialect, Float, MetaData, Numeric, Table
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -19,6 +19,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def table_of(model: Any) -> Table:
+    """A mapped class's Table, for Core statements (rows nobody needs as ORM objects)."""
+    table: Table = model.__table__
+    return table
 
 
 def new_metadata() -> MetaData:

@@ -7,7 +7,7 @@ database session or the project; the unit of work puts both here for the request
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,10 @@ _PROJECT: contextvars.ContextVar[ProjectContext] = contextvars.ContextVar(
 )
 _DB: contextvars.ContextVar[DbSession | None] = contextvars.ContextVar(
     "otree_async_db", default=None
+)
+# How synchronous code in the unit of work waits for an awaitable (an `async def` hook).
+_AWAITER: contextvars.ContextVar[Callable[[Awaitable[Any]], Any] | None] = contextvars.ContextVar(
+    "otree_async_awaiter", default=None
 )
 
 
@@ -82,6 +86,24 @@ def db_scope(db: DbSession) -> Iterator[None]:
         yield
     finally:
         _DB.reset(token)
+
+
+@contextmanager
+def awaiter_scope(awaiter: Callable[[Awaitable[Any]], Any]) -> Iterator[None]:
+    """Set how wait_for() waits inside this block (it depends on where the unit of work runs)."""
+    token = _AWAITER.set(awaiter)
+    try:
+        yield
+    finally:
+        _AWAITER.reset(token)
+
+
+def wait_for(awaitable: Awaitable[Any]) -> Any:
+    """The result of an awaitable, from synchronous code running in a unit of work."""
+    awaiter = _AWAITER.get()
+    if awaiter is None:
+        raise RuntimeError("An awaitable can only be waited for inside a unit of work.")
+    return awaiter(awaitable)
 
 
 def app_tables_of(app_name: str) -> Any:

@@ -45,14 +45,16 @@ def _flag_changed_vars(db: DbSession) -> None:
                 obj.__dict__[_SNAPSHOT] = current
 
 
-def track_vars_changes(db: DbSession) -> None:
-    """Install the tracking on a session (idempotent).
+class VarsTrackingSession(DbSession):
+    """A Session that saves in-place changes of participant.vars and session.vars.
 
     The check runs before commit, not before flush: a flush is skipped when nothing else is
-    dirty, and an in-place change of vars alone must still be saved.
+    dirty, and an in-place change of vars alone must still be saved. The listeners belong to
+    the class, so opening a session registers nothing: registering three listeners on every
+    session was a measurable part of every request.
     """
-    if event.contains(db, "before_commit", _flag_changed_vars):
-        return
-    event.listen(db, "loaded_as_persistent", _keep)
-    event.listen(db, "transient_to_pending", _keep)
-    event.listen(db, "before_commit", _flag_changed_vars)
+
+
+event.listen(VarsTrackingSession, "loaded_as_persistent", _keep)
+event.listen(VarsTrackingSession, "transient_to_pending", _keep)
+event.listen(VarsTrackingSession, "before_commit", _flag_changed_vars)

@@ -39,8 +39,7 @@ async def run_step(runtime: Runtime, step: Callable[..., Any], *args: Any) -> An
     """Run step(db, runtime, *args) in a unit of work, retrying on deadlock, then publish."""
     for attempt in range(ATTEMPTS):
         try:
-            async with runtime.database.unit_of_work() as uow:
-                result = await uow.run(step, runtime, *args)
+            result = await runtime.database.run(step, runtime, *args)
             break
         except PoolTimeout as exc:
             raise DatabaseUnavailable("No database connection became free in time.") from exc
