@@ -13,15 +13,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from ..models.framework import Participant, Session
+from ..models.framework import Participant
 from ..pages import is_wait_page
-from .advance import advance_to, record_page_time
+from .advance import pass_completed_wait_page
 from .channels import participant_channel
-from .lookup import player_for
+from .lookup import find_session, player_for
 from .pages import initialize_participant
 from .results import Notice, Outcome
 from .timeouts import submit_on_timeout
-from .wait_pages import is_completed, scope_of
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -34,7 +33,7 @@ def advance_selected(
     db: DbSession, runtime: Runtime, session_code: str, participant_codes: Sequence[str]
 ) -> Outcome | None:
     """Advance the given participants of a session by one page; None if no such session."""
-    session = db.scalars(select(Session).where(Session.code == session_code)).first()
+    session = find_session(db, session_code)
     if session is None:
         return None
     participants = _lock(db, session.id, Participant.code.in_(list(participant_codes)))
@@ -45,7 +44,7 @@ def advance_last_place(
     db: DbSession, runtime: Runtime, session_code: str, visited_only: bool = False
 ) -> Outcome | None:
     """Advance the participants furthest behind (at most 20); None if no such session."""
-    session = db.scalars(select(Session).where(Session.code == session_code)).first()
+    session = find_session(db, session_code)
     if session is None:
         return None
     last_index = len(runtime.session_plan(session))
@@ -72,10 +71,10 @@ def _lock(db: DbSession, session_id: int, condition: object) -> list[Participant
 def _advance_all(
     db: DbSession, runtime: Runtime, session_code: str, participants: list[Participant]
 ) -> Outcome:
-    """Advance each participant; back to the monitor, with how many moved in a header."""
+    """Advance each participant; back to the monitor, saying how many (and who) moved."""
     notices: list[Notice] = []
     moved = [p.code for p in participants if advance_one(db, runtime, p, notices)]
-    outcome = Outcome.redirect(f"/SessionMonitor/{session_code}", notices)
+    outcome = Outcome.redirect(f"/SessionMonitor/{session_code}?advanced={len(moved)}", notices)
     outcome.headers["otree-advanced"] = ",".join(moved)
     return outcome
 
@@ -99,12 +98,10 @@ def advance_one(
         return True
     if getattr(slot.page_class, "group_by_arrival_time", False):
         return False  # waiting for others to be grouped with; nothing to submit
+    # Passed only if the group went on while this browser was closed; otherwise the
+    # participant keeps waiting for the rest of the group, as in oTree.
     player = player_for(db, runtime, participant, slot)
-    scope_key, _ = scope_of(slot, player)
-    if not is_completed(db, participant.session_id, slot.index, scope_key):
-        return False  # still waiting for the rest of the group, as in oTree
-    # The group went on while this browser was closed: pass the wait page for them.
-    record_page_time(db, participant, slot, timeout_happened=False)
-    advance_to(db, runtime, participant, slot.index + 1, notices)
+    if not pass_completed_wait_page(db, runtime, participant, slot, player, notices):
+        return False
     notices.append(Notice(participant_channel(participant.code), {"type": "advanced"}))
     return True

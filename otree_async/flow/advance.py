@@ -17,7 +17,7 @@ from .arrival_grouping import arrive_by_arrival_time
 from .hooks import call_author, page_hook
 from .lookup import player_for
 from .results import Notice
-from .wait_pages import arrive
+from .wait_pages import arrive, is_completed, scope_of
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -86,6 +86,23 @@ def advance_to(
         participant.timeout_deadline = None if seconds is None else time.time() + seconds
     else:
         participant.timeout_deadline = None
+
+
+def pass_completed_wait_page(
+    db: DbSession,
+    runtime: Runtime,
+    participant: Participant,
+    slot: PageSlot,
+    player: Any,
+    notices: list[Notice],
+) -> bool:
+    """Move the participant past wait page `slot` if their group completed it; else False."""
+    scope_key, _ = scope_of(slot, player)
+    if not is_completed(db, participant.session_id, slot.index, scope_key):
+        return False
+    record_page_time(db, participant, slot, timeout_happened=False)
+    advance_to(db, runtime, participant, slot.index + 1, notices)
+    return True
 
 
 def _set_position(participant: Participant, plan: list[PageSlot], index: int) -> None:

@@ -23,6 +23,15 @@ if TYPE_CHECKING:
     from ..runtime import Runtime
 
 
+def is_waiting_for_group(participant: Participant) -> bool:
+    """On a group_by_arrival_time wait page, not grouped yet, with the page open."""
+    return bool(
+        participant.gbat_arrived_at is not None
+        and not participant.gbat_grouped
+        and participant.wait_page_connected
+    )
+
+
 def arrive_by_arrival_time(
     db: DbSession,
     runtime: Runtime,

@@ -14,12 +14,17 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import joinedload
 
 from ..engine.plan import PageSlot, page_url
-from ..models.framework import Participant
+from ..models.framework import Participant, Session
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
 
 PLAYERS_KEY = "otree_async_players"
+
+
+def find_session(db: DbSession, code: str) -> Session | None:
+    """A session by its code, or None."""
+    return db.scalars(select(Session).where(Session.code == code)).first()
 
 
 @functools.cache

@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from ..engine.plan import PageSlot
-from ..models.framework import PageTime, Participant, Session
+from ..models.framework import PageTime, Participant
 from ..pages import is_wait_page
+from .arrival_grouping import is_waiting_for_group
+from .lookup import find_session
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
 def monitor_view(db: DbSession, runtime: Runtime, code: str) -> dict[str, Any] | None:
     """The session and one row per participant; None if there is no such session."""
-    session = db.scalars(select(Session).where(Session.code == code)).first()
+    session = find_session(db, code)
     if session is None:
         return None
     plan = runtime.session_plan(session)
@@ -72,9 +74,7 @@ def _waiting_note(participant: Participant, on_page: PageSlot | None) -> str:
     """What the participant waits for on a wait page: the group, or being grouped."""
     if on_page is None or not is_wait_page(on_page.page_class):
         return ""
-    if not getattr(on_page.page_class, "group_by_arrival_time", False):
-        return "waiting"
-    if participant.gbat_grouped:
+    if not getattr(on_page.page_class, "group_by_arrival_time", False) or participant.gbat_grouped:
         return "waiting"
     # group_by_arrival_time groups only those whose wait page is open.
-    return "waiting to be grouped" if participant.wait_page_connected else "left the wait page"
+    return "waiting to be grouped" if is_waiting_for_group(participant) else "left the wait page"

@@ -17,13 +17,13 @@ from ..models.framework import Participant
 from ..pages import Page, is_wait_page
 from ..templating.environment import render, resolve_page_template
 from ..web.forms import PageForm
-from .advance import advance_to, record_page_time
+from .advance import advance_to, pass_completed_wait_page, record_page_time
 from .channels import wait_channel
 from .forms import form_target, new_form, run_error_hooks
 from .hooks import call_author, page_hook
 from .lookup import current_url, lock_participant, player_class_in_url, player_for
 from .results import Notice, Outcome
-from .wait_pages import is_completed, scope_of
+from .wait_pages import scope_of
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -246,12 +246,10 @@ def template_context(
 def _show_wait_page(
     db: DbSession, runtime: Runtime, participant: Participant, slot: PageSlot, player: Any
 ) -> Outcome:
-    scope_key, _scope_id = scope_of(slot, player)
-    if is_completed(db, participant.session_id, slot.index, scope_key):
-        notices: list[Notice] = []
-        record_page_time(db, participant, slot, timeout_happened=False)
-        advance_to(db, runtime, participant, slot.index + 1, notices)
+    notices: list[Notice] = []
+    if pass_completed_wait_page(db, runtime, participant, slot, player, notices):
         return Outcome.redirect(current_url(runtime, participant), notices)
+    scope_key, _scope_id = scope_of(slot, player)
     path = page_url(participant.code, slot)
     extra = {
         "title_text": getattr(slot.page_class, "title_text", "Please wait"),

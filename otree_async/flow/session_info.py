@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from ..models.framework import Participant, Session
+from .arrival_grouping import is_waiting_for_group
+from .lookup import find_session
 from .session_creation import create_session
 
 if TYPE_CHECKING:
@@ -44,7 +46,7 @@ def session_details(
     session_vars: list[str] | None = None,
 ) -> dict[str, Any] | None:
     """POST /api/get_session/{code}: the session, its config and participants."""
-    session = db.scalars(select(Session).where(Session.code == code)).first()
+    session = find_session(db, code)
     if session is None:
         return None
     participants = db.scalars(
@@ -66,12 +68,7 @@ def session_details(
             "current_app_name": participant.current_app_name,
             "current_page_name": participant.current_page_name,
             "round_number": participant.current_round_number,
-            # group_by_arrival_time: on the wait page, not yet grouped, and the page is open.
-            "waiting_for_group": bool(
-                participant.gbat_arrived_at is not None
-                and not participant.gbat_grouped
-                and participant.wait_page_connected
-            ),
+            "waiting_for_group": is_waiting_for_group(participant),
             "url": f"{base_url.rstrip('/')}/InitializeParticipant/{participant.code}",
         }
         if participant_vars:
@@ -118,7 +115,7 @@ def list_sessions(db: DbSession, runtime: Runtime, base_url: str) -> list[dict[s
 
 def participant_links(db: DbSession, runtime: Runtime, code: str) -> dict[str, Any] | None:
     """The session's start links, for the demo and start-links pages."""
-    session = db.scalars(select(Session).where(Session.code == code)).first()
+    session = find_session(db, code)
     if session is None:
         return None
     codes = db.scalars(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import OTreeAsyncError
@@ -11,7 +11,7 @@ from ..flow.admin_advance import advance_last_place, advance_selected
 from ..flow.monitor import monitor_view
 from .admin_auth import admin_page
 from .admin_templates import render_admin
-from .responses import app_error_response, error_page, run_step, runtime_of
+from .responses import app_error_response, error_page, run_step, runtime_of, to_response
 
 MONITOR_REFRESH_SECONDS = 3
 
@@ -52,10 +52,7 @@ async def advance_session(request: Request) -> Response:
         return app_error_response(runtime, exc, request.url.path)
     if outcome is None:
         return error_page("Not found", "There is no session with this code.", 404)
-    moved = [c for c in outcome.headers.get("otree-advanced", "").split(",") if c]
-    response = RedirectResponse(f"/SessionMonitor/{code}?advanced={len(moved)}", 303)
-    response.headers["otree-advanced"] = ",".join(moved)
-    return response
+    return to_response(outcome, request)
 
 
 routes = [

@@ -78,7 +78,7 @@ def to_response(outcome: Outcome | None, request: Request) -> Response:
         return error_page("Not found", "This link is not valid. Check the address.", 404)
     if outcome.redirect_to is not None:
         status = 303 if request.method == "POST" else 302
-        return RedirectResponse(outcome.redirect_to, status_code=status)
+        return RedirectResponse(outcome.redirect_to, status_code=status, headers=outcome.headers)
     return HTMLResponse(outcome.html or "", status_code=outcome.status, headers=outcome.headers)
 
 
