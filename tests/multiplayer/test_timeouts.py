@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import httpx
 from sqlalchemy import select
@@ -36,6 +37,17 @@ async def participant_state(runtime: Runtime, code: str) -> dict[str, object]:
             }
 
         return await uow.run(read)
+
+
+async def move_deadline(runtime: Runtime, code: str, *, seconds_from_now: float) -> None:
+    """Set the participant's page deadline relative to now."""
+    async with runtime.database.unit_of_work() as uow:
+
+        def move(db):
+            participant = db.scalars(select(Participant).where(Participant.code == code)).one()
+            participant.timeout_deadline = time.time() + seconds_from_now
+
+        await uow.run(move)
 
 
 async def test_closed_browser_is_advanced_with_defaults(runtime: Runtime, make_session) -> None:
@@ -79,11 +91,13 @@ async def test_partly_valid_form_on_timeout_keeps_valid_fields(
     async with client_for(runtime) as client:
         page = await client.get(f"/InitializeParticipant/{code}", follow_redirects=True)
         url = str(page.url)
-        # The browser's timer fired early: the server refuses to treat it as a timeout.
+        # The browser's timer fired early: the server refuses to treat it as a timeout. The
+        # deadline is moved, not waited for, so a slow machine cannot make "early" late.
+        await move_deadline(runtime, code, seconds_from_now=60)
         early = await client.post(url, data={"answer": "50", "timeout_happened": "1"})
         assert early.status_code == 200
         assert "otree-form-errors" in early.headers
-        await asyncio.sleep(1.1)
+        await move_deadline(runtime, code, seconds_from_now=-1)
         # After the deadline: the valid comment is kept, the invalid answer gets its default.
         late = await client.post(
             url, data={"answer": "50", "comment": "hi", "timeout_happened": "1"}
