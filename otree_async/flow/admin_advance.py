@@ -7,13 +7,14 @@ transaction that holds the participant's row lock, so it cannot race with their 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from ..models.framework import Participant
+from ..models.context import session_actions_scope
+from ..models.framework import Participant, Session
 from ..pages import is_wait_page
 from .advance import pass_completed_wait_page
 from .channels import participant_channel
@@ -24,6 +25,8 @@ from .timeouts import submit_on_timeout
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
+
+T = TypeVar("T")
 
 # As in oTree: one click moves at most this many, so a slip cannot move a whole session.
 ADVANCE_SLOWEST_BATCH_SIZE = 20
@@ -37,7 +40,7 @@ def advance_selected(
     if session is None:
         return None
     participants = _lock(db, session.id, Participant.code.in_(list(participant_codes)))
-    return _advance_all(db, runtime, session_code, participants)
+    return _advanced_outcome(db, runtime, session_code, participants)
 
 
 def advance_last_place(
@@ -47,6 +50,68 @@ def advance_last_place(
     session = find_session(db, session_code)
     if session is None:
         return None
+    slowest = _last_place(db, runtime, session, visited_only)
+    return _advanced_outcome(db, runtime, session_code, slowest)
+
+
+class StepSessionActions:
+    """`session.advance_*_participants()` for author code inside a flow step.
+
+    The advances are carried out once the step has done its own work, in the same
+    transaction: a hook that advances its own participant (or one whose page is being
+    submitted further up the call) cannot move them twice or recurse into itself. Notices go
+    to the step's outbox, which the caller publishes after the commit.
+    """
+
+    def __init__(self, runtime: Runtime, outbox: list[Notice]) -> None:
+        self.runtime = runtime
+        self.outbox = outbox
+        self.pending: list[Callable[[DbSession], list[Participant]]] = []
+
+    def advance_last_place(self, session: Session, visited_only: bool) -> None:
+        """Move the participants furthest behind (at most 20) on by one page."""
+        self.pending.append(lambda db: _last_place(db, self.runtime, session, visited_only))
+
+    def advance_selected(self, session: Session, participants: list[Participant]) -> None:
+        """Move the given participants of this session on by one page."""
+        strangers = [p.code for p in participants if p.session_id != session.id]
+        if strangers:
+            raise ValueError(
+                f"advance_selected_participants: {', '.join(strangers)} "
+                f"not in session {session.code}."
+            )
+        ids = [p.id for p in participants]
+        self.pending.append(lambda db: _lock(db, session.id, Participant.id.in_(ids)))
+
+    def carry_out(self, db: DbSession) -> None:
+        """Advance whom each call asked for, in order, including calls made meanwhile.
+
+        Ends: every advance moves someone one page nearer the end or nobody, and only a
+        page that moved runs hooks that could ask for more.
+        """
+        while self.pending:
+            selected = self.pending.pop(0)(db)
+            advance_participants(db, self.runtime, selected, self.outbox)
+
+
+def allowing_session_actions(step: Callable[..., T], outbox: list[Notice]) -> Callable[..., T]:
+    """step(db, runtime, *args) in which author code may call session.advance_*_participants();
+    the notices those raise are put in `outbox`, to be published after the commit."""
+
+    def call(db: DbSession, runtime: Runtime, *args: Any) -> T:
+        actions = StepSessionActions(runtime, outbox)
+        with session_actions_scope(actions):
+            result = step(db, runtime, *args)
+            actions.carry_out(db)
+        return result
+
+    return call
+
+
+def _last_place(
+    db: DbSession, runtime: Runtime, session: Session, visited_only: bool
+) -> list[Participant]:
+    """The participants on the earliest page (at most 20), locked; finished ones are left out."""
     last_index = len(runtime.session_plan(session))
     condition = Participant.index_in_pages <= last_index
     if visited_only:
@@ -54,29 +119,38 @@ def advance_last_place(
     participants = _lock(db, session.id, condition)
     slowest_index = min((p.index_in_pages for p in participants), default=0)
     slowest = [p for p in participants if p.index_in_pages == slowest_index]
-    return _advance_all(db, runtime, session_code, slowest[:ADVANCE_SLOWEST_BATCH_SIZE])
+    return slowest[:ADVANCE_SLOWEST_BATCH_SIZE]
 
 
 def _lock(db: DbSession, session_id: int, condition: object) -> list[Participant]:
     # Locked in id order, as every multi-participant step does, so two admins cannot deadlock.
+    # populate_existing: author code may have read these rows before they were locked.
     query = (
         select(Participant)
         .where(Participant.session_id == session_id, condition)  # type: ignore[arg-type]
         .order_by(Participant.id_in_session)
         .with_for_update(of=Participant)
+        .execution_options(populate_existing=True)
     )
     return list(db.scalars(query).all())
 
 
-def _advance_all(
+def _advanced_outcome(
     db: DbSession, runtime: Runtime, session_code: str, participants: list[Participant]
 ) -> Outcome:
     """Advance each participant; back to the monitor, saying how many (and who) moved."""
     notices: list[Notice] = []
-    moved = [p.code for p in participants if advance_one(db, runtime, p, notices)]
+    moved = advance_participants(db, runtime, participants, notices)
     outcome = Outcome.redirect(f"/SessionMonitor/{session_code}?advanced={len(moved)}", notices)
     outcome.headers["otree-advanced"] = ",".join(moved)
     return outcome
+
+
+def advance_participants(
+    db: DbSession, runtime: Runtime, participants: list[Participant], notices: list[Notice]
+) -> list[str]:
+    """Advance each locked participant by one page; the codes of those who moved."""
+    return [p.code for p in participants if advance_one(db, runtime, p, notices)]
 
 
 def advance_one(

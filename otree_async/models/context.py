@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..currency import CURRENT_FORMAT, CurrencyFormat
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session as DbSession
+
+    from .framework import Participant, Session
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,21 @@ _AWAITER: contextvars.ContextVar[Callable[[Awaitable[Any]], Any] | None] = conte
 )
 
 
+class SessionActions(Protocol):
+    """What `session.advance_*_participants()` need from the flow step they are called in."""
+
+    def advance_last_place(self, session: Session, visited_only: bool) -> None:
+        """Move the participants furthest behind on by one page."""
+
+    def advance_selected(self, session: Session, participants: list[Participant]) -> None:
+        """Move the given participants on by one page."""
+
+
+_SESSION_ACTIONS: contextvars.ContextVar[SessionActions | None] = contextvars.ContextVar(
+    "otree_async_session_actions", default=None
+)
+
+
 def current_project() -> ProjectContext:
     """The project of the current request (an empty one outside requests)."""
     return _PROJECT.get()
@@ -67,35 +87,47 @@ def current_db() -> DbSession:
 
 
 @contextmanager
+def _set_for_block(variable: contextvars.ContextVar[T], value: T) -> Iterator[None]:
+    """Give a context variable a value for the duration of a block."""
+    token = variable.set(value)
+    try:
+        yield
+    finally:
+        variable.reset(token)
+
+
+@contextmanager
 def project_scope(project: ProjectContext) -> Iterator[None]:
     """Apply a project's context (fields, currency format) for the duration of a block."""
-    project_token = _PROJECT.set(project)
-    currency_token = CURRENT_FORMAT.set(project.currency_format)
-    try:
+    with _set_for_block(_PROJECT, project), _set_for_block(CURRENT_FORMAT, project.currency_format):
         yield
-    finally:
-        CURRENT_FORMAT.reset(currency_token)
-        _PROJECT.reset(project_token)
 
 
-@contextmanager
-def db_scope(db: DbSession) -> Iterator[None]:
+def db_scope(db: DbSession) -> AbstractContextManager[None]:
     """Make a synchronous session the one author code uses."""
-    token = _DB.set(db)
-    try:
-        yield
-    finally:
-        _DB.reset(token)
+    return _set_for_block(_DB, db)
 
 
-@contextmanager
-def awaiter_scope(awaiter: Callable[[Awaitable[Any]], Any]) -> Iterator[None]:
+def current_session_actions() -> SessionActions:
+    """How the running flow step moves participants on (set by the web layer's run_step)."""
+    actions = _SESSION_ACTIONS.get()
+    if actions is None:
+        raise RuntimeError(
+            "Participants can only be advanced from a page hook (vars_for_template, "
+            "before_next_page, after_all_players_arrive...), not from creating_session "
+            "or outside a request."
+        )
+    return actions
+
+
+def session_actions_scope(actions: SessionActions) -> AbstractContextManager[None]:
+    """Let session.advance_*_participants() work inside this block."""
+    return _set_for_block(_SESSION_ACTIONS, actions)
+
+
+def awaiter_scope(awaiter: Callable[[Awaitable[Any]], Any]) -> AbstractContextManager[None]:
     """Set how wait_for() waits inside this block (it depends on where the unit of work runs)."""
-    token = _AWAITER.set(awaiter)
-    try:
-        yield
-    finally:
-        _AWAITER.reset(token)
+    return _set_for_block(_AWAITER, awaiter)
 
 
 def wait_for(awaitable: Awaitable[Any]) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..currency import Currency
 from ..errors import did_you_mean
 from .base import CurrencyType, FrameworkBase
-from .context import current_project_fields
+from .context import current_project_fields, current_session_actions
 
 
 def _utcnow() -> datetime:
@@ -106,6 +107,19 @@ class Session(_VarsBacked, FrameworkBase):
         from .queries import subsessions_of_session
 
         return subsessions_of_session(self)
+
+    def advance_last_place_participants(self, visited_only: bool = False) -> None:
+        """Move the participants furthest behind (at most 20) on by one page, as a timeout
+        would; visited_only leaves out those who never opened their link.
+
+        Done when the running request has finished its own work, before it commits.
+        """
+        current_session_actions().advance_last_place(self, visited_only)
+
+    def advance_selected_participants(self, participants: Iterable[Participant]) -> None:
+        """Move the given participants of this session on by one page, as a timeout would
+        (when the running request has finished its own work)."""
+        current_session_actions().advance_selected(self, list(participants))
 
     def __repr__(self) -> str:
         return f"<Session {self.code}>"

@@ -14,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import DatabaseUnavailable, OTreeAsyncError
-from ..flow.results import Outcome
+from ..flow.admin_advance import allowing_session_actions
+from ..flow.results import Notice, Outcome
 from ..runtime import Runtime
 
 logger = logging.getLogger("otree_async")
@@ -37,9 +38,14 @@ def _is_retryable(exc: DBAPIError) -> bool:
 
 async def run_step(runtime: Runtime, step: Callable[..., Any], *args: Any) -> Any:
     """Run step(db, runtime, *args) in a unit of work, retrying on deadlock, then publish."""
+    # Notices raised by author code (session.advance_*_participants()) inside the step.
+    outbox: list[Notice] = []
     for attempt in range(ATTEMPTS):
+        outbox.clear()
         try:
-            result = await runtime.database.run(step, runtime, *args)
+            result = await runtime.database.run(
+                allowing_session_actions(step, outbox), runtime, *args
+            )
             break
         except PoolTimeout as exc:
             raise DatabaseUnavailable("No database connection became free in time.") from exc
@@ -50,9 +56,9 @@ async def run_step(runtime: Runtime, step: Callable[..., Any], *args: Any) -> An
             if exc.connection_invalidated or _is_connection_refusal(exc):
                 raise DatabaseUnavailable(f"The database is unavailable: {exc.orig}") from exc
             raise
-    if isinstance(result, Outcome):
-        for notice in result.notices:
-            await runtime.group_layer.publish(notice.channel, notice.message)
+    notices = [*result.notices, *outbox] if isinstance(result, Outcome) else outbox
+    for notice in notices:
+        await runtime.group_layer.publish(notice.channel, notice.message)
     return result
 
 
