@@ -105,6 +105,31 @@ def pass_completed_wait_page(
     return True
 
 
+def go_back(
+    db: DbSession, runtime: Runtime, participant: Participant, slot: PageSlot
+) -> str | None:
+    """Move the participant from page `slot` to the nearest earlier page shown to them.
+
+    oTree's rules: the page must set allow_back_button, and the way back may not cross a wait
+    page or another app, nor start at the first page. Returns why not, changing nothing.
+    """
+    if not getattr(slot.page_class, "allow_back_button", False):
+        return f"page '{slot.page_name}' does not set allow_back_button = True"
+    plan = runtime.session_plan(participant.session)
+    for index in range(slot.index - 1, 0, -1):
+        earlier = plan[index - 1]
+        if earlier.app_name != slot.app_name:
+            return "the previous page is in a different app"
+        if is_wait_page(earlier.page_class):
+            return "the previous page is a wait page"
+        if is_displayed(earlier, player_for(db, runtime, participant, earlier)):
+            _set_position(participant, plan, index)
+            seconds = timeout_seconds(earlier, player_for(db, runtime, participant, earlier))
+            participant.timeout_deadline = None if seconds is None else time.time() + seconds
+            return None
+    return "this is the first page of the session"
+
+
 def _set_position(participant: Participant, plan: list[PageSlot], index: int) -> None:
     participant.index_in_pages = index
     participant.max_page_index = len(plan)

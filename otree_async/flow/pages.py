@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from ..models.framework import Participant
 from ..pages import Page, is_wait_page
 from ..templating.environment import render, resolve_page_template
 from ..web.forms import PageForm
-from .advance import advance_to, pass_completed_wait_page, record_page_time
+from .advance import advance_to, go_back, pass_completed_wait_page, record_page_time
 from .channels import wait_channel
 from .forms import form_target, new_form, run_error_hooks
 from .hooks import call_author, page_hook
@@ -27,6 +28,8 @@ from .wait_pages import scope_of
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
+
+logger = logging.getLogger("otree_async.pages")
 
 # A browser's timer fires a moment before the server's deadline; accept it that early.
 TIMEOUT_TOLERANCE_SECONDS = 0.5
@@ -94,6 +97,11 @@ def submit_page(
     participant, slot, player = found.participant, found.slot, found.player
     if is_wait_page(slot.page_class):
         return Outcome.redirect(path)
+    if formdata and formdata.get("back_button") is not None:
+        refused = go_back(db, runtime, participant, slot)
+        if refused is not None:
+            logger.warning("Back button on %s ignored: %s.", path, refused)
+        return Outcome.redirect(current_url(runtime, participant))
     timeout_happened = _timeout_happened(participant, formdata)
     form = new_form(runtime, slot, player, formdata)
     if form is not None:
@@ -160,20 +168,35 @@ def _store(target: Any, values: dict[str, Any]) -> None:
 
 def store_timeout_values(runtime: Runtime, slot: PageSlot, player: Any, form: PageForm) -> None:
     """oTree's rule on timeout: keep the valid fields, defaults for the rest; if the page's
-    error_message rejects the result, defaults for every field."""
+    error_message rejects (or fails on) the result, defaults for every field.
+
+    The defaults are the page's (deprecated) timeout_submission, else each field type's.
+    """
     target = form_target(slot, player)
-    declared: dict[str, Field] = type(target)._author_fields
+    defaults = _timeout_defaults(slot, type(target)._author_fields, form.field_names)
     form.validate()
     valid = form.valid_values()
-    values = {
-        name: valid.get(name, declared[name].auto_submit_default) for name in form.field_names
-    }
+    values = {name: valid.get(name, defaults[name]) for name in form.field_names}
     hook = page_hook(slot.page_class, "error_message")
     if hook is not None:
         where = f"error_message of page '{slot.page_name}' in app '{slot.app_name}'"
-        if call_author(hook, player, values, where=where):
-            values = {name: declared[name].auto_submit_default for name in form.field_names}
+        try:
+            rejected = bool(call_author(hook, player, values, where=where))
+        except AppCodeError as exc:
+            # A timeout must still move the participant on: a crash here would leave them
+            # stuck and the sweeper retrying forever. oTree also treats it as a rejection.
+            logger.warning("On timeout, %s; storing the defaults.", exc)
+            rejected = True
+        if rejected:
+            values = dict(defaults)
     _store(target, values)
+
+
+def _timeout_defaults(
+    slot: PageSlot, declared: dict[str, Field], field_names: list[str]
+) -> dict[str, Any]:
+    given = getattr(slot.page_class, "timeout_submission", None) or {}
+    return {name: given.get(name, declared[name].auto_submit_default) for name in field_names}
 
 
 def render_page(

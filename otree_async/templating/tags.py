@@ -16,6 +16,10 @@ from markupsafe import Markup, escape
 from ..currency import Currency, RealWorldCurrency
 
 NEXT_BUTTON_HTML = '<button class="otree-btn-next btn btn-primary">Next</button>'
+BACK_BUTTON_HTML = (
+    '<p><button type="button" onclick="back_button()" '
+    'class="otree-btn-back btn btn-secondary">Back</button></p>'
+)
 
 
 class RenderableForm(Protocol):
@@ -100,8 +104,11 @@ def next_button() -> Markup:
 
 
 def back_button() -> Markup:
-    """Back navigation is not offered yet, so the tag renders nothing."""
-    return Markup("")
+    """oTree's Back button: a script submits the form with `back_button`, unvalidated.
+
+    A type="button" so that pressing Enter in a field still means Next.
+    """
+    return Markup(BACK_BUTTON_HTML)
 
 
 def chat(channel: Any = None, nickname: Any = None) -> Markup:

@@ -164,6 +164,38 @@ def test_form_errors_in_browser(new_person: NewPerson) -> None:
     assert_nothing_broke(person)
 
 
+def test_back_button_returns_to_the_previous_page_shown(new_person: NewPerson) -> None:
+    organiser_page = new_person().new_page()
+    create_demo_session(organiser_page, "survey")
+    [link] = participant_links(organiser_page)
+    person = new_person()
+    page = person.new_page()
+    page.goto(link)
+    page.get_by_label("What is your first name?").fill("Ann")
+    page.get_by_label("How old are you?").fill("30")
+    page.get_by_label("Your email address").fill("ann@example.org")
+    page.get_by_label("No").check()
+    page.get_by_label("Where do you live?").select_option("France")
+    page.get_by_label("Green").check()
+    page.locator(".otree-btn-next").click()
+    page.wait_for_url(re.compile(r"/survey/Habits/\d+$"))
+
+    # Back with Habits' required fields empty: the browser does not hold it up, and the
+    # skipped StudentDetails page is passed over on the way back.
+    page.locator(".otree-btn-back").click()
+    page.wait_for_url(re.compile(r"/survey/About/\d+$"))
+    expect(page.locator("#id_first_name")).to_have_value("Ann")
+    expect(page.get_by_label("No")).to_be_checked()
+
+    # A changed answer changes the way forward.
+    page.get_by_label("Yes").check()
+    page.locator(".otree-btn-next").click()
+    page.wait_for_url(re.compile(r"/survey/StudentDetails/\d+$"))
+    expect(page.get_by_label("What do you study?")).to_be_visible()
+    assert_no_error_shown(page)
+    assert_nothing_broke(person)
+
+
 def test_session_wide_link_same_browser(new_person: NewPerson) -> None:
     organiser = new_person()
     start_page = organiser.new_page()

@@ -7,6 +7,7 @@ import json
 import time
 
 import httpx
+import pytest
 from sqlalchemy import select
 from websockets.asyncio.client import connect
 
@@ -22,21 +23,29 @@ def client_for(runtime: Runtime) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
 
 
-async def participant_state(runtime: Runtime, code: str) -> dict[str, object]:
+async def read_participant(
+    runtime: Runtime, code: str, app: str, *fields: str
+) -> dict[str, object]:
+    """The participant's page, their player's `fields` in `app` (round 1) and the vars the
+    timed app's before_next_page keeps."""
     async with runtime.database.unit_of_work() as uow:
 
         def read(db):
             participant = db.scalars(select(Participant).where(Participant.code == code)).one()
-            player = participant.get_player("timed", 1)
+            player = participant.get_player(app, 1)
             return {
                 "page": participant.current_page_name,
-                "answer": player.answer,
-                "comment": player.comment,
+                **{name: getattr(player, name) for name in fields},
                 "calls": participant.vars.get("before_next_page_calls"),
                 "timeout": participant.vars.get("timeouts_seen"),
             }
 
         return await uow.run(read)
+
+
+async def participant_state(runtime: Runtime, code: str) -> dict[str, object]:
+    """What the timed app's Question page stored and how it was left."""
+    return await read_participant(runtime, code, "timed", "answer", "comment")
 
 
 async def move_deadline(runtime: Runtime, code: str, *, seconds_from_now: float) -> None:
@@ -120,3 +129,43 @@ async def test_open_page_is_told_it_was_advanced(
         assert await sweep_once(runtime) == 1
         message = await asyncio.wait_for(socket.recv(), 10)
     assert json.loads(message) == {"type": "advanced"}
+
+
+async def strict_state(runtime: Runtime, code: str) -> dict[str, object]:
+    """Where the participant of the strict app is and what their Guess page stored."""
+    state = await read_participant(runtime, code, "strict", "a", "b", "note")
+    return {name: state[name] for name in ("page", "a", "b", "note")}
+
+
+async def test_timeout_submission_gives_the_defaults(runtime: Runtime, make_session) -> None:
+    [code] = await make_session("strict", 1)
+    async with client_for(runtime) as client:
+        await client.get(f"/InitializeParticipant/{code}")
+    await move_deadline(runtime, code, seconds_from_now=-1)
+    assert await sweep_once(runtime) == 1
+    # a from the page's timeout_submission, b from its field type; the optional note was
+    # never sent, so it stays empty.
+    assert await strict_state(runtime, code) == {"page": "Done", "a": 5, "b": 0, "note": None}
+
+
+@pytest.mark.parametrize(
+    ("form", "stored"),
+    [
+        # a is invalid: timeout_submission's value replaces it; the valid fields are kept.
+        ({"a": "50", "b": "3", "note": "ok"}, {"a": 5, "b": 3, "note": "ok"}),
+        # error_message rejects the result: every field gets its default.
+        ({"a": "2", "b": "3", "note": "reject"}, {"a": 5, "b": 0, "note": ""}),
+        # error_message crashes: treated as a rejection, the participant still moves on.
+        ({"a": "2", "b": "3", "note": "crash"}, {"a": 5, "b": 0, "note": ""}),
+    ],
+)
+async def test_timed_out_form_follows_otree_rules(
+    runtime: Runtime, make_session, form: dict[str, str], stored: dict[str, object]
+) -> None:
+    [code] = await make_session("strict", 1)
+    async with client_for(runtime) as client:
+        page = await client.get(f"/InitializeParticipant/{code}", follow_redirects=True)
+        await move_deadline(runtime, code, seconds_from_now=-1)
+        late = await client.post(str(page.url), data={**form, "timeout_happened": "1"})
+        assert late.status_code == 303
+    assert await strict_state(runtime, code) == {"page": "Done", **stored}

@@ -129,6 +129,8 @@ class StudentDetails(Page):
 class Habits(Page):
     form_model = "player"
     form_fields = ["sleep_hours", "work_hours", "years_in_city"]
+    # {{ back_button }} in Habits.html returns to the previous page shown (oTree 6).
+    allow_back_button = True
 
     @staticmethod
     def error_message(player: Player, values):

@@ -32,6 +32,12 @@ SESSION_CONFIGS = [
         num_demo_participants=1,
     ),
     dict(
+        name="back",
+        display_name="The Back button",
+        app_sequence=["core_back"],
+        num_demo_participants=1,
+    ),
+    dict(
         name="many",
         display_name="Many rounds for many participants",
         app_sequence=["core_many", "core_skip_end"],

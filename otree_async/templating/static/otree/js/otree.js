@@ -1,4 +1,4 @@
-/* otree-async page helpers: window.forminputs and the page timer. */
+/* otree-async page helpers: window.forminputs, back_button() and the page timer. */
 (function () {
   "use strict";
 
@@ -44,6 +44,19 @@
     // form.submit() skips the browser's `required` checks, as a timeout must.
     form.submit();
   }
+
+  // oTree's back_button(): submit the form asking for the previous page, skipping the
+  // browser's `required` checks (nothing on this page is saved).
+  window.back_button = function (options) {
+    var form = pageForm();
+    if (!form) return;
+    var flag = document.createElement("input");
+    flag.type = "hidden";
+    flag.name = "back_button";
+    flag.value = JSON.stringify(options || {});
+    form.appendChild(flag);
+    form.submit();
+  };
 
   function startTimer(timer) {
     var secondsLeft = parseFloat(timer.getAttribute("data-seconds-left"));
