@@ -27,7 +27,7 @@ _TOKEN = re.compile(
     |(?P<ws>\s+)
     |(?P<name>[A-Za-z_]\w*(?:\.\w+)*)
     |(?P<num>\d[\w.]*)
-    |(?P<op>\?\?|::|==|!=|<=|>=|\*\*|//|.)""",
+    |(?P<op>\?\?|::|\|\||==|!=|<=|>=|\*\*|//|.)""",
     re.X | re.S,
 )
 _TAG = re.compile(r"([A-Za-z_]\w*)(?:\s+(.*))?", re.S)
@@ -86,9 +86,31 @@ def translate_expression(expression: str) -> str:
             out.append(f"_otree_call({token.text})")
             index += 1
             continue
-        out.append(token.text)
+        # oTree's `a || b` is `a or b`: the first true value, else the last.
+        out.append(" or " if token.text == "||" and token.kind == "op" else token.text)
         index += 1
     return "".join(out)
+
+
+def translate_output(expression: str) -> str:
+    """Like translate_expression, plus oTree's print-only ternary `test ?? yes :: no`."""
+    parts: list[list[_Token]] = [[]]
+    depth = 0
+    for token in _tokenize(expression):
+        depth += _BRACKETS.get(token.text, 0) if token.kind == "op" else 0
+        if depth == 0 and token.kind == "op" and token.text in {"??", "::"}:
+            parts.append([token])
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    markers = [part[0].text for part in parts[1::2]]
+    if markers != ["??", "::"]:
+        return translate_expression(expression)
+    test, yes, no = ("".join(t.text for t in part).strip() for part in parts[0::2])
+    return (
+        f"(({translate_expression(yes)}) if ({translate_expression(test)}) "
+        f"else ({translate_expression(no)}))"
+    )
 
 
 def _translate_filter(tokens: list[_Token], index: int, out: list[str]) -> int:
@@ -304,5 +326,5 @@ def _compile_segment(compiler: _Compiler, match: re.Match[str]) -> str:
         if compiled is not None:
             return compiled
     if match.group("out") is not None:
-        return f"{{{{{lead} {translate_expression(body)} {trail}}}}}"
+        return f"{{{{{lead} {translate_output(body)} {trail}}}}}"
     return whole

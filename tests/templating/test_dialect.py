@@ -86,6 +86,24 @@ def test_django_filter_arguments() -> None:
     assert render("{{ x|default('jinja') }}") == "jinja"
 
 
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("{{ won ?? 'You won' :: 'You lost' }}", "You won"),
+        ("{{ not won ?? 'You won' :: 'You lost' }}", "You lost"),
+        ("{{ player.name == 'Ann' ?? player.get_others|length :: 0 }}", "2"),
+        # `::` inside brackets is a slice, not the ternary's separator.
+        ("{{ won ?? items[::2]|join(',') :: 'none' }}", "a,c"),
+        ("{{ nothing || player.name }}", "Ann"),
+        ("{{ nothing or '' or 'last' }}", "last"),
+        ("{{ '<b>' ?? '<i>' :: '' }}", "&lt;i&gt;"),
+    ],
+)
+def test_or_chains_and_the_ternary_print_what_otree_prints(source: str, shown: str) -> None:
+    context = dict(won=True, nothing="", items=["a", "b", "c"], player=Player())
+    assert render(source, **context) == shown
+
+
 def test_trans_and_blocktrans_show_the_text() -> None:
     assert render("{{ trans 'Hello' }}") == "Hello"
     assert render("{% blocktrans %}Hi {{ name }}{% endblocktrans %}", name="Ann") == "Hi Ann"
