@@ -214,6 +214,9 @@ def render_page(
     context["form"] = form
     context["form_action"] = path
     context["auto_advance_url"] = f"/auto_advance/{participant.code}/{slot.index}"
+    # The browser keeps what was typed but not submitted under this key (oTree 6).
+    preserve = getattr(slot.page_class, "preserve_unsubmitted_inputs", False)
+    context["preserve_inputs_key"] = f"{participant.code}-{slot.index}" if preserve else None
     seconds_left = (
         None if participant.timeout_deadline is None else participant.timeout_deadline - time.time()
     )

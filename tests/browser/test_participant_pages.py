@@ -164,7 +164,8 @@ def test_form_errors_in_browser(new_person: NewPerson) -> None:
     assert_nothing_broke(person)
 
 
-def test_back_button_returns_to_the_previous_page_shown(new_person: NewPerson) -> None:
+def open_survey_on_habits(new_person: NewPerson) -> tuple[Person, Page]:
+    """A survey participant who answered About (not a student) and is on Habits."""
     organiser_page = new_person().new_page()
     create_demo_session(organiser_page, "survey")
     [link] = participant_links(organiser_page)
@@ -179,7 +180,11 @@ def test_back_button_returns_to_the_previous_page_shown(new_person: NewPerson) -
     page.get_by_label("Green").check()
     page.locator(".otree-btn-next").click()
     page.wait_for_url(re.compile(r"/survey/Habits/\d+$"))
+    return person, page
 
+
+def test_back_button_returns_to_the_previous_page_shown(new_person: NewPerson) -> None:
+    person, page = open_survey_on_habits(new_person)
     # Back with Habits' required fields empty: the browser does not hold it up, and the
     # skipped StudentDetails page is passed over on the way back.
     page.locator(".otree-btn-back").click()
@@ -192,6 +197,35 @@ def test_back_button_returns_to_the_previous_page_shown(new_person: NewPerson) -
     page.locator(".otree-btn-next").click()
     page.wait_for_url(re.compile(r"/survey/StudentDetails/\d+$"))
     expect(page.get_by_label("What do you study?")).to_be_visible()
+    assert_no_error_shown(page)
+    assert_nothing_broke(person)
+
+
+def test_unsubmitted_inputs_survive_a_reload(new_person: NewPerson) -> None:
+    person, page = open_survey_on_habits(new_person)
+    page.get_by_label("Hours of sleep on a typical day").fill("8")
+    page.get_by_label("Hours of work on a typical day").fill("8")
+    page.get_by_label("How many years have you lived in your current city?").fill("5")
+    page.locator(".otree-btn-next").click()
+    page.wait_for_url(re.compile(r"/survey/Opinions/\d+$"))
+
+    motto = page.get_by_label("Your personal motto, in a sentence or two")
+    motto.fill("Slow and steady.")
+    page.get_by_label("Send me the newsletter").check()
+    satisfaction = page.locator("input[name='satisfaction']")
+    satisfaction.nth(3).check()
+    page.reload()
+    expect(motto).to_have_value("Slow and steady.")
+    expect(page.get_by_label("Send me the newsletter")).to_be_checked()
+    expect(satisfaction.nth(3)).to_be_checked()
+
+    # Another choice replaces the first one, also after a reload.
+    satisfaction.nth(1).check()
+    page.get_by_label("Send me the newsletter").uncheck()
+    page.reload()
+    expect(satisfaction.nth(1)).to_be_checked()
+    expect(satisfaction.nth(3)).not_to_be_checked()
+    expect(page.get_by_label("Send me the newsletter")).not_to_be_checked()
     assert_no_error_shown(page)
     assert_nothing_broke(person)
 

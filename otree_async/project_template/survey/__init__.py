@@ -140,6 +140,8 @@ class Habits(Page):
 
 class Opinions(Page):
     form_model = "player"
+    # A reload of the tab keeps what was typed but not yet submitted (oTree 6).
+    preserve_unsubmitted_inputs = True
     form_fields = [
         "second_colour",
         "satisfaction",

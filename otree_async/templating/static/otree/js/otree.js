@@ -1,4 +1,4 @@
-/* otree-async page helpers: window.forminputs, back_button() and the page timer. */
+/* otree-async page helpers: window.forminputs, back_button(), preserved inputs, the timer. */
 (function () {
   "use strict";
 
@@ -82,7 +82,46 @@
     tick();
   }
 
+  // preserve_unsubmitted_inputs: what was typed survives a reload of this tab. Radios and
+  // checkboxes store whether they are checked, the rest their value.
+  function preserveInputs(form) {
+    var prefix = "otree-input-" + form.getAttribute("data-preserve-inputs") + "-";
+    var inputs = form.querySelectorAll("input[name], select[name], textarea[name]");
+    for (var i = 0; i < inputs.length; i++) {
+      var input = inputs[i];
+      if (input.type === "hidden" || input.type === "submit") continue;
+      var toggles = input.type === "radio" || input.type === "checkbox";
+      var key = prefix + input.name + (input.type === "radio" ? "=" + input.value : "");
+      var stored = window.sessionStorage.getItem(key);
+      if (stored !== null) {
+        if (toggles) input.checked = stored === "1";
+        else input.value = stored;
+      }
+      input.addEventListener("change", rememberInput);
+      input.addEventListener("input", rememberInput);
+    }
+
+    function rememberInput(event) {
+      var input = event.target;
+      if (input.type === "radio") {
+        // Checking one radio unchecks the others of its name: store them all.
+        var group = form.querySelectorAll('input[type="radio"]');
+        for (var j = 0; j < group.length; j++) {
+          if (group[j].name !== input.name) continue;
+          window.sessionStorage.setItem(
+            prefix + input.name + "=" + group[j].value, group[j].checked ? "1" : "0");
+        }
+      } else if (input.type === "checkbox") {
+        window.sessionStorage.setItem(prefix + input.name, input.checked ? "1" : "0");
+      } else {
+        window.sessionStorage.setItem(prefix + input.name, input.value);
+      }
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var preserved = document.querySelector("form[data-preserve-inputs]");
+    if (preserved) preserveInputs(preserved);
     var timers = document.querySelectorAll(".otree-timer[data-seconds-left]");
     for (var i = 0; i < timers.length; i++) startTimer(timers[i]);
   });
