@@ -15,6 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Self
 
 ZERO_DECIMAL_CURRENCIES = frozenset({"KRW", "JPY", "HUF", "IRR", "COP", "VND", "IDR"})
+# LANGUAGE_CODEs whose decimal separator is a point (oTree 6's list); the rest use a comma.
+POINT_DECIMAL_LANGUAGES = frozenset({"ar", "en", "he", "ja", "ko", "ms", "th", "zh"})
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
 
 
@@ -27,6 +29,10 @@ class CurrencyFormat:
     points_custom_name: str | None = None
     real_world_currency_code: str = "USD"
     real_world_decimal_places: int | None = None
+    # oTree 6: no grouping unless THOUSAND_SEPARATOR is set; the decimal separator follows
+    # LANGUAGE_CODE (see decimal_separator_for).
+    thousand_separator: str = ""
+    decimal_separator: str = "."
 
     @property
     def money_places(self) -> int:
@@ -63,8 +69,21 @@ def _quantize(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def _group_digits(number: Decimal, places: int) -> str:
-    return f"{number:,.{places}f}" if places >= 0 else str(number)
+def decimal_separator_for(language_code: str) -> str:
+    """oTree's rule: a point for these languages, a comma for every other."""
+    return "." if language_code[:2] in POINT_DECIMAL_LANGUAGES else ","
+
+
+def format_number(number: Any, places: int | None, fmt: CurrencyFormat | None = None) -> str:
+    """A number as oTree 6 shows it: `places` decimals (None: as many as it has), grouped by
+    THOUSAND_SEPARATOR, with the language's decimal separator."""
+    fmt = fmt or CURRENT_FORMAT.get()
+    value = _to_decimal(number)
+    if places is not None:
+        value = _quantize(value, places)
+    text = f"{value:,f}" if places is None else f"{value:,.{places}f}"
+    separators = {ord(","): fmt.thousand_separator, ord("."): fmt.decimal_separator}
+    return text.translate(separators)
 
 
 class _Amount(Decimal):
@@ -189,10 +208,7 @@ class Currency(_Amount):
         fmt = CURRENT_FORMAT.get()
         if not fmt.use_points:
             return format_money(Decimal(self), fmt)
-        number = _group_digits(Decimal(self), fmt.points_decimal_places)
-        if fmt.points_custom_name:
-            return f"{number} {fmt.points_custom_name}"
-        return f"{number} point" if Decimal(self) == 1 else f"{number} points"
+        return format_points(Decimal(self), fmt.points_decimal_places, fmt)
 
     def to_real_world_currency(self, session: Any) -> RealWorldCurrency:
         """Convert to money with the session's real_world_currency_per_point."""
@@ -213,11 +229,19 @@ class RealWorldCurrency(_Amount):
         return format_money(Decimal(self), CURRENT_FORMAT.get())
 
 
-def format_money(value: Decimal, fmt: CurrencyFormat) -> str:
+def format_points(value: Decimal, places: int, fmt: CurrencyFormat) -> str:
+    """Format an amount of points: '1 point', '12 points', '3 tokens'."""
+    number = format_number(value, places, fmt)
+    if fmt.points_custom_name:
+        return f"{number} {fmt.points_custom_name}"
+    return f"{number} point" if value == 1 else f"{number} points"
+
+
+def format_money(value: Decimal, fmt: CurrencyFormat, places: int | None = None) -> str:
     """Format an amount of money: '$10.00', '€3.50', '12.00 CHF'."""
-    places = fmt.money_places
+    places = fmt.money_places if places is None else places
     code = fmt.real_world_currency_code
-    digits = _group_digits(abs(_quantize(value, places)), places)
+    digits = format_number(abs(value), places, fmt)
     sign = "-" if value < 0 else ""
     symbol = CURRENCY_SYMBOLS.get(code)
     return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {code}"

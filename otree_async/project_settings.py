@@ -7,7 +7,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .currency import CurrencyFormat
+from .currency import CurrencyFormat, decimal_separator_for
 from .errors import ConfigurationError
 from .project import Room, SessionConfig, Settings
 
@@ -48,19 +48,22 @@ def read_settings(module: ModuleType, root: Path) -> Settings:
         configs[config.name] = config
     participant_fields = _names(module, "PARTICIPANT_FIELDS", BUILT_IN_PARTICIPANT_NAMES, where)
     session_fields = _names(module, "SESSION_FIELDS", BUILT_IN_SESSION_NAMES, where)
+    language_code = str(getattr(module, "LANGUAGE_CODE", "en") or "en")
     return Settings(
         module=module,
         session_configs=configs,
         participant_fields=participant_fields,
         session_fields=session_fields,
         rooms=_read_rooms(module, root, where),
-        language_code=str(getattr(module, "LANGUAGE_CODE", "en") or "en"),
+        language_code=language_code,
         currency_format=CurrencyFormat(
             use_points=bool(getattr(module, "USE_POINTS", True)),
             points_decimal_places=int(getattr(module, "POINTS_DECIMAL_PLACES", 0)),
             points_custom_name=getattr(module, "POINTS_CUSTOM_NAME", None),
             real_world_currency_code=str(getattr(module, "REAL_WORLD_CURRENCY_CODE", "USD")),
             real_world_decimal_places=getattr(module, "REAL_WORLD_CURRENCY_DECIMAL_PLACES", None),
+            thousand_separator=_thousand_separator(module, where),
+            decimal_separator=decimal_separator_for(language_code),
         ),
         admin_username=getattr(module, "ADMIN_USERNAME", None),
         admin_password=getattr(module, "ADMIN_PASSWORD", None),
@@ -69,6 +72,16 @@ def read_settings(module: ModuleType, root: Path) -> Settings:
         secret_key=str(getattr(module, "SECRET_KEY", "") or "otree-async-insecure-dev-key"),
         bots_check_html=bool(getattr(module, "BOTS_CHECK_HTML", True)),
     )
+
+
+def _thousand_separator(module: Any, where: Path) -> str:
+    value = getattr(module, "THOUSAND_SEPARATOR", "")
+    if not isinstance(value, str) or len(value) > 1 or value.isdigit():
+        raise ConfigurationError(
+            f"{where}: THOUSAND_SEPARATOR must be one character such as ',' or ' ', "
+            f"or '' for none; got {value!r}."
+        )
+    return value
 
 
 def _read_config(raw: Any, defaults: dict[str, Any], where: Path) -> SessionConfig:

@@ -6,14 +6,21 @@ import inspect
 import json
 import types
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Protocol
 
 from jinja2 import TemplateRuntimeError, Undefined, pass_context
 from jinja2.runtime import Context, LoopContext
 from markupsafe import Markup, escape
 
-from ..currency import Currency, RealWorldCurrency
+from ..currency import (
+    CURRENT_FORMAT,
+    Currency,
+    RealWorldCurrency,
+    format_money,
+    format_number,
+    format_points,
+)
 
 NEXT_BUTTON_HTML = '<button class="otree-btn-next btn btn-primary">Next</button>'
 BACK_BUTTON_HTML = (
@@ -142,16 +149,20 @@ def currency_filter(value: Any) -> str:
     return str(Currency(value))
 
 
-def rounding_filter(places: int) -> Callable[[Any], Any]:
-    """`|to0`..`|to4`: round to a number of decimal places."""
+def rounding_filter(places: int) -> Callable[[Any], str]:
+    """`|to0`..`|to4`: show a number (or an amount, with its unit) with that many decimals."""
 
-    def round_to(value: Any) -> Any:
+    def round_to(value: Any) -> str:
         if value is None or isinstance(value, Undefined):
             return ""
-        if isinstance(value, Currency | RealWorldCurrency):
-            return round(value, places)
-        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        fmt = CURRENT_FORMAT.get()
+        if isinstance(value, RealWorldCurrency) or (
+            isinstance(value, Currency) and not fmt.use_points
+        ):
+            return format_money(Decimal(value), fmt, places)
+        if isinstance(value, Currency):
+            return format_points(Decimal(value), places, fmt)
+        return format_number(value, places, fmt)
 
     return round_to
 

@@ -107,6 +107,19 @@ def test_unknown_app_in_app_sequence_suggests_the_nearest_folder(
     assert "Did you mean 'game'?" in message
 
 
+def test_number_format_settings_are_read_and_checked(write_project: ProjectWriter) -> None:
+    german = SETTINGS + "LANGUAGE_CODE = 'de'\nTHOUSAND_SEPARATOR = '.'\n"
+    fmt = load_project(write_project({"settings.py": german})).settings.currency_format
+    assert (fmt.thousand_separator, fmt.decimal_separator) == (".", ",")
+    english = load_project(write_project({"settings.py": SETTINGS})).settings.currency_format
+    assert (english.thousand_separator, english.decimal_separator) == ("", ".")
+
+    wrong = SETTINGS + "THOUSAND_SEPARATOR = ', '\n"
+    message = load_error(write_project({"settings.py": wrong}))
+    assert "THOUSAND_SEPARATOR must be one character" in message
+    assert "', '" in message
+
+
 def test_missing_page_sequence_is_reported(write_project: ProjectWriter) -> None:
     game = GAME.replace("page_sequence = [MyPage]", "")
     message = load_error(write_project({"game/__init__.py": game}))

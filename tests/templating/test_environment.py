@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from otree_async.currency import CURRENT_FORMAT, CurrencyFormat
+from otree_async.currency import CURRENT_FORMAT, Currency, CurrencyFormat
 from otree_async.templating import (
     build_environment,
     render,
@@ -89,6 +89,32 @@ def test_currency_and_rounding_filters_follow_settings(tmp_path: Path) -> None:
     assert render(environment, "app/F.html", {"a": 10, "b": 2.675}) == "10 points|10 points|2.68|3"
     with currency_format(use_points=False):
         assert render(environment, "app/F.html", {"a": 10, "b": 1}).startswith("$10.00|$10.00")
+
+
+def test_numbers_are_shown_as_otree_6_shows_them(tmp_path: Path) -> None:
+    write(tmp_path / "app" / "N.html", "{{ a|c }}|{{ m|c }}|{{ b|to2 }}|{{ a|to1 }}")
+    environment = build_environment(tmp_path, ["app"])
+    context = {"a": 12345, "b": 1234.5}
+    # No grouping unless THOUSAND_SEPARATOR asks for it.
+    assert render(environment, "app/N.html", context | {"m": 1}) == (
+        "12345 points|1 point|1234.50|12345.0"
+    )
+    with currency_format(thousand_separator=","):
+        assert render(environment, "app/N.html", context | {"m": 1}) == (
+            "12,345 points|1 point|1,234.50|12,345.0"
+        )
+    # LANGUAGE_CODE = 'de': a decimal comma; money keeps its places, to0 drops them.
+    write(tmp_path / "app" / "M.html", "{{ m }}|{{ m|to0 }}|{{ b|to2 }}")
+    with currency_format(
+        use_points=False,
+        real_world_currency_code="EUR",
+        thousand_separator=".",
+        decimal_separator=",",
+    ):
+        money = Currency(1234.5)
+        assert render(environment, "app/M.html", {"m": money, "b": 0.125}) == (
+            "€1.234,50|€1.235|0,13"
+        )
 
 
 def test_json_filter_cannot_close_the_script(tmp_path: Path) -> None:
