@@ -62,6 +62,9 @@ class Settings:
     demo_page_title: str
     secret_key: str
     bots_check_html: bool = True
+    # oTree 6's "are you there?" prompt on group_by_arrival_time wait pages.
+    gbat_inactive_seconds_until_prompt: float = 120.0
+    gbat_inactive_seconds_to_confirm: float = 15.0
 
 
 @dataclass

@@ -71,7 +71,22 @@ def read_settings(module: ModuleType, root: Path) -> Settings:
         demo_page_title=str(getattr(module, "DEMO_PAGE_TITLE", "Demo") or "Demo"),
         secret_key=str(getattr(module, "SECRET_KEY", "") or "otree-async-insecure-dev-key"),
         bots_check_html=bool(getattr(module, "BOTS_CHECK_HTML", True)),
+        gbat_inactive_seconds_until_prompt=_positive_seconds(
+            module, "GBAT_INACTIVE_SECONDS_UNTIL_PROMPT", 120.0, where
+        ),
+        gbat_inactive_seconds_to_confirm=_positive_seconds(
+            module, "GBAT_INACTIVE_SECONDS_TO_CONFIRM", 15.0, where
+        ),
     )
+
+
+def _positive_seconds(module: Any, name: str, default: float, where: Path) -> float:
+    value = getattr(module, name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigurationError(
+            f"{where}: {name} must be a number of seconds above 0; got {value!r}."
+        )
+    return float(value)
 
 
 def _thousand_separator(module: Any, where: Path) -> str:

@@ -269,6 +269,18 @@ def template_context(
     return context
 
 
+def _gbat_inactivity(runtime: Runtime, slot: PageSlot) -> dict[str, float] | None:
+    """When a group_by_arrival_time page asks "are you there?" and how long it waits for a
+    click; a browser that does not answer leaves, so it is not put into a group."""
+    if not getattr(slot.page_class, "group_by_arrival_time", False):
+        return None
+    settings = runtime.project.settings
+    return {
+        "prompt_after": settings.gbat_inactive_seconds_until_prompt,
+        "confirm_within": settings.gbat_inactive_seconds_to_confirm,
+    }
+
+
 def _show_wait_page(
     db: DbSession, runtime: Runtime, participant: Participant, slot: PageSlot, player: Any
 ) -> Outcome:
@@ -282,6 +294,7 @@ def _show_wait_page(
         "body_text": getattr(slot.page_class, "body_text", ""),
         "wait_socket_url": f"/wait_page/{participant.code}/{slot.index}",
         "wait_channel": wait_channel(participant.session.code, slot.index, scope_key),
+        "gbat_inactivity": _gbat_inactivity(runtime, slot),
     }
     outcome = Outcome.page(render_page(runtime, participant, slot, player, None, path, extra))
     outcome.headers["oTree-Wait-Page"] = "1"  # how oTree's bots recognise a wait page

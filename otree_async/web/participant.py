@@ -1,7 +1,9 @@
-"""Participant-facing routes: start links, pages, the session-wide link, the end page."""
+"""Participant-facing routes: start links, pages, the session-wide link, the end page and
+the page for an unanswered "are you there?" on a group_by_arrival_time wait page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -71,9 +73,23 @@ async def out_of_range(request: Request) -> Response:
     return HTMLResponse(html)
 
 
+# Where "Return to wait page" may lead: a participant page on this server, nothing else.
+PAGE_PATH = re.compile(r"/p/\w+/[\w-]+/\w+/\d+")
+
+
+async def gbat_inactive(request: Request) -> Response:
+    """/GBATInactive: a group_by_arrival_time page left unanswered; the way back to it."""
+    runtime = runtime_of(request)
+    target = request.query_params.get("return_url", "")
+    context = {"return_url": target if PAGE_PATH.fullmatch(target) else None}
+    html = runtime.templates.get_template("otree/GBATInactive.html").render(context)
+    return HTMLResponse(html)
+
+
 routes = [
     Route("/InitializeParticipant/{code}", initialize),
     Route("/p/{code}/{app}/{page_name}/{index:int}", page, methods=["GET", "POST"]),
     Route("/join/{anonymous_code}", join),
     Route("/OutOfRangeNotification/{code}", out_of_range),
+    Route("/GBATInactive", gbat_inactive),
 ]

@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,12 +94,15 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=SERVER_STOP_SECONDS)
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The examples project served by a real uvicorn on 127.0.0.1 with a fresh SQLite file."""
-    folder = tmp_path_factory.mktemp("live_server")
+@contextmanager
+def serving(source: Path, folder: Path, extra_settings: str = "") -> Iterator[LiveServer]:
+    """A copy of the project `source` (settings.py plus `extra_settings`) served by uvicorn
+    on 127.0.0.1 with a fresh SQLite file in `folder`."""
     project = folder / "project"
-    shutil.copytree(EXAMPLES, project, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(source, project, ignore=shutil.ignore_patterns("__pycache__"))
+    if extra_settings:
+        with (project / "settings.py").open("a", encoding="utf-8") as settings:
+            settings.write("\n" + extra_settings + "\n")
     port = _free_port()
     environment = {
         **os.environ,
@@ -106,7 +110,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "PYTHONUNBUFFERED": "1",
     }
-    for name in ("REDIS_URL", "OTREE_ASYNC_GROUP_LAYER_URL", "OTREE_PRODUCTION"):
+    for name in (
+        "REDIS_URL",
+        "OTREE_ASYNC_GROUP_LAYER_URL",
+        "OTREE_PRODUCTION",
+        "OTREE_AUTH_LEVEL",
+    ):
         environment.pop(name, None)
     log_path = folder / "server.log"
     with log_path.open("wb") as log_file:
@@ -133,6 +142,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield server
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The examples project served by a real uvicorn on 127.0.0.1 with a fresh SQLite file."""
+    with serving(EXAMPLES, tmp_path_factory.mktemp("live_server")) as server:
+        yield server
 
 
 @pytest.hookimpl(wrapper=True)

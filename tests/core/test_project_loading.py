@@ -120,6 +120,13 @@ def test_number_format_settings_are_read_and_checked(write_project: ProjectWrite
     assert "', '" in message
 
 
+@pytest.mark.parametrize("value", ["0", "-5", "'soon'", "True"])
+def test_gbat_inactivity_seconds_must_be_positive(write_project: ProjectWriter, value: str) -> None:
+    settings = SETTINGS + f"GBAT_INACTIVE_SECONDS_TO_CONFIRM = {value}\n"
+    message = load_error(write_project({"settings.py": settings}))
+    assert "GBAT_INACTIVE_SECONDS_TO_CONFIRM must be a number of seconds above 0" in message
+
+
 def test_missing_page_sequence_is_reported(write_project: ProjectWriter) -> None:
     game = GAME.replace("page_sequence = [MyPage]", "")
     message = load_error(write_project({"game/__init__.py": game}))

@@ -118,3 +118,33 @@ async def test_monitor_shows_who_waits_to_be_grouped(
         await asyncio.sleep(0.3)  # the server notes the disconnect
         rows = (await client.get(monitor_url)).text
         assert "GroupingWaitPage (left the wait page)" in rows
+
+
+async def test_grouping_wait_page_asks_are_you_there_and_only_grouping_pages_do(
+    runtime: Runtime, make_session, served: str
+) -> None:
+    [arrival_code, *_] = await make_session("arrival", 4)
+    [goods_code, *_] = await make_session("goods", 3)
+    async with httpx.AsyncClient(base_url=f"http://{served}") as client:
+        grouping = await client.get(f"/InitializeParticipant/{arrival_code}", follow_redirects=True)
+        assert 'id="are-you-there"' in grouping.text
+        # oTree 6's defaults: prompt after 120 s, 15 s to answer.
+        assert 'data-prompt-after="120.0"' in grouping.text
+        assert 'data-confirm-within="15.0"' in grouping.text
+        assert "/static/otree/js/gbat_inactive.js" in grouping.text
+        contribute = await client.get(f"/InitializeParticipant/{goods_code}", follow_redirects=True)
+        waiting = await client.post(
+            str(contribute.url), data={"contribution": 1}, follow_redirects=True
+        )
+        assert waiting.headers.get("oTree-Wait-Page") == "1"
+        assert "are-you-there" not in waiting.text
+
+        back = await client.get("/GBATInactive", params={"return_url": grouping.url.path})
+        assert back.status_code == 200
+        assert f'href="{grouping.url.path}"' in back.text
+        # Only a participant page of this server: anything else gets the browser's Back.
+        for elsewhere in ("https://evil.test/p/a/b/c/1", "//evil.test", "/\\evil.test", ""):
+            page = await client.get("/GBATInactive", params={"return_url": elsewhere})
+            assert page.status_code == 200
+            assert "evil" not in page.text
+            assert "window.history.back()" in page.text
