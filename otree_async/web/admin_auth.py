@@ -69,7 +69,8 @@ def admin_page(*, public_in_demo: bool) -> Callable[[Endpoint], Endpoint]:
 
 def _safe_next(target: str | None) -> str:
     # Only a path on this server, so the login cannot be used to send people elsewhere.
-    if target and target.startswith("/") and not target.startswith("//"):
+    # A backslash counts: browsers read "/\\host" as "//host".
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/demo"
 

@@ -252,6 +252,11 @@ async def test_study_auth_level_requires_the_experimenter_login(
         )
         assert good.status_code == 303
         assert good.headers["location"] == "/demo"  # never off this server
+        backslash = await client.post(
+            "/login",
+            data={"username": "admin", "password": "multiplayer-admin", "next": "/\\evil.test"},
+        )
+        assert backslash.headers["location"] == "/demo"  # browsers read /\\ as //
 
         assert (await client.get(f"/SessionMonitor/{session_code}")).status_code == 200
         allowed = await client.post(f"/AdvanceSession/{session_code}", data={})
