@@ -9,6 +9,7 @@ from .models import widgets
 from .models.author import BaseConstants, BaseGroup, BasePlayer, BaseSubsession
 from .models.extra import ExtraModel
 from .pages import Page, WaitPage
+from .project_files import read_csv, url_of_static_file
 from .templating.tags import to_json as safe_json
 
 fields = models
@@ -31,6 +32,8 @@ __all__ = [
     "expect",
     "fields",
     "models",
+    "read_csv",
     "safe_json",
+    "url_of_static_file",
     "widgets",
 ]

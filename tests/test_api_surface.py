@@ -32,7 +32,9 @@ PUBLIC_NAMES = [
     "expect",
     "fields",
     "models",
+    "read_csv",
     "safe_json",
+    "url_of_static_file",
     "widgets",
 ]
 
