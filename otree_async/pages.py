@@ -21,6 +21,8 @@ class Page:
     timeout_submission: ClassVar[dict[str, Any] | None] = None
     allow_back_button: ClassVar[bool] = False
     preserve_unsubmitted_inputs: ClassVar[bool] = False
+    # No container, title or timer: the template lays out the whole page itself.
+    use_blank_layout: ClassVar[bool] = False
 
 
 class WaitPage:

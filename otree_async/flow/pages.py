@@ -20,6 +20,7 @@ from ..templating.environment import render, resolve_page_template
 from ..web.forms import PageForm
 from .advance import advance_to, go_back, pass_completed_wait_page, record_page_time
 from .channels import wait_channel
+from .debug_info import debug_tables
 from .forms import form_target, new_form, run_error_hooks
 from .hooks import call_author, page_hook
 from .lookup import current_url, lock_participant, player_class_in_url, player_for
@@ -258,6 +259,7 @@ def template_context(
     js_vars = call_author(hook, player, where=f"js_vars of {where}") if hook else {}
     context["js_vars"] = js_vars or {}
     hook = page_hook(slot.page_class, "vars_for_template")
+    extra: Any = {}
     if hook is not None:
         extra = call_author(hook, player, where=f"vars_for_template of {where}") or {}
         if not isinstance(extra, dict):
@@ -266,6 +268,10 @@ def template_context(
                 f"{type(extra).__name__}; return a dict."
             )
         context.update(extra)
+    if runtime.debug:
+        context["debug_tables"] = debug_tables(participant, player, extra)
+        context["restart_url"] = f"/join/{participant.session.anonymous_code}"
+    context["use_blank_layout"] = getattr(slot.page_class, "use_blank_layout", False)
     return context
 
 

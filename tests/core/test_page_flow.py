@@ -423,3 +423,29 @@ async def test_a_failing_hook_shows_no_details_in_production(
     assert response.status_code == 500
     assert "unlucky number" not in response.text
     assert "tell the experimenter" in response.text
+
+
+async def test_debug_panel_shows_vars_and_a_restart_link_but_not_in_production(
+    make_runtime: RuntimeFactory,
+    project_path: Path,
+    make_session: SessionFactory,
+    client: httpx.AsyncClient,
+) -> None:
+    created = await make_session("forms", 1)
+    code = created.participant_codes[0]
+    page_url = await start(client, code)
+    html = (await client.get(page_url)).text
+    assert "Debug info" in html
+    assert '<td class="debug-var-name">extra_text</td>' in html
+    assert "<code>&#39;from vars_for_template&#39;</code>" in html  # repr: a string, quoted
+    assert '<td class="debug-var-name">Round number</td>' in html
+    assert f'href="/join/{created.anonymous_code}">Restart as new participant</a>' in html
+
+    production = await make_runtime(project_path, debug=False)
+    transport = httpx.ASGITransport(app=create_app(production, create_tables=False))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+        quiet = (await browser.get(page_url)).text
+    assert "Greetings from C" in quiet
+    assert "Debug info" not in quiet
+    assert "Restart as new participant" not in quiet
+    assert "from vars_for_template</code>" not in quiet

@@ -64,6 +64,23 @@ def test_app_page_renders_inside_the_default_layout(project: Path) -> None:
     assert "/static/otree/js/jquery-3.7.1.min.js" in html
 
 
+def test_blank_layout_leaves_out_the_container_title_and_timer_box(project: Path) -> None:
+    environment = build_environment(project, ["survey"])
+    context = {"player": {"name": "Ann"}, "timer": {"seconds_left": 30, "text": "Hurry:"}}
+    standard = render(environment, "survey/Intro.html", context)
+    assert 'class="container otree-body' in standard
+    assert '<h2 class="otree-title page-header">Welcome</h2>' in standard
+    assert "Hurry:" in standard
+    blank = render(environment, "survey/Intro.html", {**context, "use_blank_layout": True})
+    assert "otree-body" not in blank
+    assert "otree-title" not in blank
+    assert "Hurry:" not in blank
+    assert "<p>Hello Ann</p>" in blank
+    assert "<title>Welcome</title>" in blank
+    # The page is still submitted when its time runs out.
+    assert '<div class="otree-timer" data-seconds-left="30" hidden>' in blank
+
+
 def test_project_global_page_overrides_ours(project: Path) -> None:
     write(
         project / "_templates" / "global" / "Page.html",
