@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import shutil
-import signal
 import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-import httpx
+import cli_support
 import pytest
+from cli_support import (
+    SERVER_START_SECONDS,
+    free_port,
+    wait_for_page,
+)
 from click.testing import CliRunner, Result
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -25,22 +25,13 @@ from otree_async import __version__
 from otree_async.cli import cli, servers
 from otree_async.models.database import normalize_database_url
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-SERVER_START_SECONDS = 60.0
+# The shared fixtures, under the names the tests ask for.
+clean_environment = cli_support.clean_environment
+project = cli_support.project
+start_server = cli_support.start_server
+
 LINK = re.compile(r"https?://\S+/InitializeParticipant/[a-z0-9]+")
 TEST_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-ENVIRONMENT = ("OTREE_ASYNC_PROJECT", "DATABASE_URL", "REDIS_URL", "OTREE_ASYNC_GROUP_LAYER_URL")
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No project or server settings from outside; whatever a command sets is undone."""
-    saved = dict(os.environ)
-    for name in (*ENVIRONMENT, "PORT", "OTREE_PRODUCTION"):
-        monkeypatch.delenv(name, raising=False)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
 
 
 @pytest.fixture
@@ -49,15 +40,6 @@ def no_uvicorn(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(servers.uvicorn, "run", lambda app, **options: calls.append(options))
     return calls
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of examples/ as the current directory."""
-    copy = tmp_path / "project"
-    shutil.copytree(EXAMPLES, copy, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3*"))
-    monkeypatch.chdir(copy)
-    return copy
 
 
 def invoke(*args: str, input: str | None = None) -> Result:
@@ -402,72 +384,6 @@ def test_servers_reject_a_port_that_is_not_a_number(project: Path) -> None:
 
 
 # --- real servers in subprocesses ------------------------------------------------------------
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def otree_async_command() -> list[str]:
-    """The installed console script, or the module when it is not on this interpreter's path."""
-    script = Path(sys.executable).with_name("otree-async")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "otree_async.cli"]
-
-
-@pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[Any]:
-    """Start `otree-async ARGS` in a project folder; stopped (with its children) afterwards."""
-    started: list[subprocess.Popen[bytes]] = []
-    logs: list[BinaryIO] = []
-
-    def start(folder: Path, *args: str, **environment: str) -> tuple[subprocess.Popen[bytes], Path]:
-        log = tmp_path / f"server-{len(started)}.log"
-        output = log.open("wb")
-        logs.append(output)
-        env = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT}
-        process = subprocess.Popen(
-            [*otree_async_command(), *args],
-            cwd=folder,
-            env={**env, **environment},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: uvicorn's children stop with it
-        )
-        started.append(process)
-        return process, log
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-    for output in logs:
-        output.close()
-
-
-def wait_for_page(
-    process: subprocess.Popen[bytes], log: Path, url: str, containing: str = ""
-) -> httpx.Response:
-    """Poll url until it answers 200 (with `containing` in it) or the deadline passes."""
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            response = httpx.get(url, timeout=5)
-            if response.status_code == 200 and containing in response.text:
-                return response
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"{url} did not answer 200 within {SERVER_START_SECONDS} s:\n{log.read_text()}")
 
 
 def test_devserver_serves_the_demo_and_reloads_on_a_change(

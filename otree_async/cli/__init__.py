@@ -8,7 +8,7 @@ import click
 
 from .. import __version__
 from ..errors import OTreeAsyncError
-from . import bots, database, scaffold, servers
+from . import archives, bots, database, scaffold, servers
 
 # oTree's alternative command names, resolved to ours but not listed in the overview.
 ALIASES = {
@@ -18,6 +18,8 @@ ALIASES = {
     "runprodserver1of2": "prodserver",
     "webandworkers": "prodserver",
     "bots": "test",
+    "runprodserver2of2": "prodserver2of2",
+    "timeoutworker": "prodserver2of2",
 }
 
 
@@ -79,6 +81,10 @@ for _command in (
     database.resetdb,
     database.create_session_command,
     bots.test,
+    archives.zip_command,
+    archives.unzip_command,
+    archives.zipserver,
+    archives.prodserver2of2,
 ):
     cli.add_command(_command)
 
