@@ -104,9 +104,14 @@ class App:
         return self.constants.name_in_url
 
     def hook(self, name: str) -> Any:
-        """A module-level function of the app (creating_session...), or None."""
+        """A module-level function of the app (creating_session...), or the self format's
+        Subsession method of that name, or None."""
+        from .self_format import subsession_method
+
         value = getattr(self.module, name, None)
-        return value if callable(value) else None
+        if callable(value):
+            return value
+        return subsession_method(self.subsession_class, name)
 
 
 @dataclass

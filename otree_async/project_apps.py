@@ -11,6 +11,7 @@ from .models.author import BaseConstants, BaseGroup, BasePlayer, BaseSubsession
 from .models.extra import ExtraModel
 from .pages import Page, WaitPage
 from .project import App, AppConstants, Settings, import_app_package
+from .self_format import is_self_format, merge_self_format_app
 
 
 def app_names_in_use(settings: Settings) -> list[str]:
@@ -36,7 +37,10 @@ def load_apps(root: Path, settings: Settings) -> dict[str, App]:
                 f"app_sequence, but there is no folder {folder} with an __init__.py."
                 f"{did_you_mean(name, candidates)}"
             )
-        apps[name] = describe_app(name, folder, import_app_package(name, folder))
+        module = import_app_package(name, folder)
+        if is_self_format(module, folder):
+            merge_self_format_app(module)
+        apps[name] = describe_app(name, folder, module)
     return apps
 
 
@@ -71,7 +75,7 @@ def describe_app(name: str, folder: Path, module: ModuleType) -> App:
         if isinstance(value, type)
         and issubclass(value, ExtraModel)
         and value is not ExtraModel
-        and value.__module__ == module.__name__
+        and value.__module__ in (module.__name__, f"{module.__name__}.models")
     ]
     return App(
         name=name,

@@ -94,10 +94,15 @@ def _check_page(app: App, page: type, where: str) -> list[str]:
 def _check_wait_page(app: App, page: type, where: str, name: str) -> list[str]:
     problems: list[str] = []
     hook: Any = page.__dict__.get("after_all_players_arrive")
-    if isinstance(hook, str) and not callable(getattr(app.module, hook, None)):
+    # The self format names a method of the Group (or the Subsession, for all groups).
+    scope = app.subsession_class if getattr(page, "wait_for_all_groups", False) else app.group_class
+    known = [*dir(app.module), *(n for n in vars(scope) if callable(getattr(scope, n)))]
+    if isinstance(hook, str) and not (
+        callable(getattr(app.module, hook, None)) or callable(getattr(scope, hook, None))
+    ):
         problems.append(
             f"{where}: {name} names after_all_players_arrive '{hook}', but the app has no "
-            f"function of that name.{did_you_mean(hook, dir(app.module))}"
+            f"function of that name.{did_you_mean(hook, known)}"
         )
     if getattr(page, "group_by_arrival_time", False) and app.page_sequence.index(page) != 0:
         problems.append(

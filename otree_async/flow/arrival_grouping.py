@@ -14,7 +14,7 @@ from ..engine.plan import PageSlot
 from ..errors import AppCodeError
 from ..models.framework import Participant, WaitPageCompletion
 from .channels import participant_channel
-from .hooks import call_author
+from .hooks import call_author, page_hook
 from .lookup import player_for
 from .results import Notice
 from .wait_pages import run_after_all_players_arrive
@@ -65,7 +65,10 @@ def form_groups(
     tables = runtime.tables.apps[slot.app_name]
     app = runtime.project.apps[slot.app_name]
     subsession = db.get(tables.subsession, subsession_id)
-    method = app.hook("group_by_arrival_time_method")
+    # A function of the app, or (self format) a method of the wait page.
+    method = app.hook("group_by_arrival_time_method") or page_hook(
+        slot.page_class, "group_by_arrival_time_method"
+    )
     total = (
         db.scalar(
             select(func.count())

@@ -45,7 +45,8 @@ def _dynamic(runtime: Runtime, slot: PageSlot, target: Any, player: Any, name: s
     if module_hook is not None:
         return module_hook
     method = getattr(type(target), name, None)
-    return (lambda *_args: method(target)) if callable(method) else None
+    # Called like the module function, (player, *args): the method gets the model as self.
+    return (lambda _owner, *args: method(target, *args)) if callable(method) else None
 
 
 def form_specs(runtime: Runtime, slot: PageSlot, player: Any) -> list[FormFieldSpec]:

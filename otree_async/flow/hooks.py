@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import AppCodeError, OTreeAsyncError
 from ..models.context import wait_for
+from ..self_format import bound_page_method, takes_self
 
 
 @functools.lru_cache(maxsize=4096)
@@ -47,6 +48,9 @@ def call_author(fn: Callable[..., Any], *args: Any, where: str) -> Any:
 
 
 def page_hook(page_class: type, name: str) -> Callable[..., Any] | None:
-    """A hook the author defined on a page class (is_displayed, vars_for_template...)."""
+    """A hook the author defined on a page class (is_displayed, vars_for_template...), as a
+    function of the player (a self-format method gets a page object as `self`)."""
     value = getattr(page_class, name, None)
-    return value if callable(value) else None
+    if not callable(value):
+        return None
+    return bound_page_method(page_class, name) if takes_self(page_class, name) else value

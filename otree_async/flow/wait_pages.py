@@ -22,10 +22,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
 from ..engine.plan import PageSlot
+from ..errors import AppCodeError
 from ..models.base import table_of
 from ..models.framework import Participant, WaitPageArrival, WaitPageCompletion
 from .channels import wait_channel
-from .hooks import call_author
+from .hooks import call_author, page_hook
 from .results import Notice
 
 if TYPE_CHECKING:
@@ -189,15 +190,29 @@ def run_after_all_players_arrive(
     hook: Any = getattr(slot.page_class, "after_all_players_arrive", None)
     if hook is None:
         return
-    if isinstance(hook, str):
-        hook = getattr(runtime.project.apps[slot.app_name].module, hook)
     scope = db.get(scope_class, scope_id)
+    if isinstance(hook, str):
+        # A module function, or (self format) a method of the group or subsession.
+        module_function = getattr(runtime.project.apps[slot.app_name].module, hook, None)
+        hook = module_function or _scope_method(scope, hook)
+    else:
+        hook = page_hook(slot.page_class, "after_all_players_arrive") or hook
     tables = runtime.tables.apps[slot.app_name]
     by_group = scope_class is tables.group
     members = _participants_of_group(db, tables.player, scope_id) if by_group else []
     where = f"after_all_players_arrive of page '{slot.page_name}' in app '{slot.app_name}'"
     call_author(hook, scope, where=where)
     del members  # referenced until here, so the hook finds them in the identity map
+
+
+def _scope_method(scope: Any, name: str) -> Any:
+    method = getattr(scope, name, None)
+    if not callable(method):
+        raise AppCodeError(
+            f"after_all_players_arrive = {name!r} names neither a function of the app nor a "
+            f"method of {type(scope).__name__}."
+        )
+    return lambda _scope: method()
 
 
 def _participants_of_group(db: DbSession, player_class: Any, group_id: Any) -> list[Participant]:
