@@ -99,13 +99,19 @@ def test_public_goods_three_browsers(new_person: NewPerson) -> None:
         assert_nothing_broke(person)
 
 
-def test_form_errors_in_browser(new_person: NewPerson) -> None:
+def open_survey(new_person: NewPerson) -> tuple[Person, Page]:
+    """A new survey session, and its participant's browser on the first page."""
     organiser_page = new_person().new_page()
     create_demo_session(organiser_page, "survey")
     [link] = participant_links(organiser_page)
     person = new_person()
     page = person.new_page()
     page.goto(link)
+    return person, page
+
+
+def test_form_errors_in_browser(new_person: NewPerson) -> None:
+    person, page = open_survey(new_person)
     expect(page.locator(".otree-title")).to_have_text("About you")
     about_url = page.url
 
@@ -166,12 +172,7 @@ def test_form_errors_in_browser(new_person: NewPerson) -> None:
 
 def open_survey_on_habits(new_person: NewPerson) -> tuple[Person, Page]:
     """A survey participant who answered About (not a student) and is on Habits."""
-    organiser_page = new_person().new_page()
-    create_demo_session(organiser_page, "survey")
-    [link] = participant_links(organiser_page)
-    person = new_person()
-    page = person.new_page()
-    page.goto(link)
+    person, page = open_survey(new_person)
     page.get_by_label("What is your first name?").fill("Ann")
     page.get_by_label("How old are you?").fill("30")
     page.get_by_label("Your email address").fill("ann@example.org")

@@ -77,24 +77,23 @@ async def test_last_place_participants_are_moved_on_and_their_pages_told(
     assert await task_results(runtime, others) == {"answers": [7, 0, 0], "timed_out": 2}
 
 
-async def test_last_place_starts_those_who_never_opened_their_link(
-    runtime: Runtime, make_session
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        # Those who never opened their link are furthest behind: they are started.
+        ("slowest", ["Task", "Task", "Task"]),
+        # visited_only=True leaves them alone and moves the one who opened it.
+        ("slowest_visited", ["End", None, None]),
+    ],
+)
+async def test_last_place_with_and_without_unopened_links(
+    runtime: Runtime, make_session, action: str, expected: list[str | None]
 ) -> None:
     moderator, *others = await make_session("moderated", 4)
     async with client_for(runtime) as client:
         await open_links(client, others[:1])
-        await moderate(client, moderator, "slowest")
-    assert await positions(runtime, others) == ["Task", "Task", "Task"]
-
-
-async def test_visited_only_moves_only_those_who_opened_their_link(
-    runtime: Runtime, make_session
-) -> None:
-    moderator, *others = await make_session("moderated", 4)
-    async with client_for(runtime) as client:
-        await open_links(client, others[:1])
-        await moderate(client, moderator, "slowest_visited")
-    assert await positions(runtime, others) == ["End", None, None]
+        await moderate(client, moderator, action)
+    assert await positions(runtime, others) == expected
 
 
 async def test_selected_participants_are_the_only_ones_moved(
