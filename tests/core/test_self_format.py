@@ -26,11 +26,13 @@ def project_path() -> Path:
     return SELF_FORMAT
 
 
-async def test_its_bots_pass() -> None:
-    # creating_session, FIELD_max / FIELD_error_message / FIELD_choices methods, the page's
-    # error_message, vars_for_template and before_next_page, and after_all_players_arrive
-    # naming a Group method: tests.py checks each of them.
-    results = await run_bots_in_fresh_database(SELF_FORMAT, ["pg_self"], 6)
+@pytest.mark.parametrize("config", ["pg_self", "sf_more"])
+async def test_its_bots_pass(config: str) -> None:
+    # pg_self: creating_session, FIELD_max / FIELD_error_message / FIELD_choices methods, the
+    # page's error_message, vars_for_template and before_next_page, after_all_players_arrive
+    # naming a Group method. sf_more: group_by_arrival_time_method and get_timeout_seconds on
+    # pages, self.timeout_happened, wait_for_all_groups naming a Subsession method.
+    results = await run_bots_in_fresh_database(SELF_FORMAT, [config])
     assert results
     assert describe_failures(results) == ""
 
