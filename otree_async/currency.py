@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Self
 
+from .money_formats import write_money
+
 ZERO_DECIMAL_CURRENCIES = frozenset({"KRW", "JPY", "HUF", "IRR", "COP", "VND", "IDR"})
 # LANGUAGE_CODEs whose decimal separator is a point (oTree 6's list); the rest use a comma.
 POINT_DECIMAL_LANGUAGES = frozenset({"ar", "en", "he", "ja", "ko", "ms", "th", "zh"})
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class CurrencyFormat:
     # LANGUAGE_CODE (see decimal_separator_for).
     thousand_separator: str = ""
     decimal_separator: str = "."
+    # Where the currency symbol goes and which one (see money_formats).
+    language_code: str = "en"
 
     @property
     def money_places(self) -> int:
@@ -238,13 +241,11 @@ def format_points(value: Decimal, places: int, fmt: CurrencyFormat) -> str:
 
 
 def format_money(value: Decimal, fmt: CurrencyFormat, places: int | None = None) -> str:
-    """Format an amount of money: '$10.00', '€3.50', '12.00 CHF'."""
+    """Format an amount of money as the language writes it: '$10.00', '12,50 €', '500円'."""
     places = fmt.money_places if places is None else places
-    code = fmt.real_world_currency_code
-    digits = format_number(abs(value), places, fmt)
-    sign = "-" if value < 0 else ""
-    symbol = CURRENCY_SYMBOLS.get(code)
-    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {code}"
+    rounded = _quantize(value, places)
+    digits = format_number(abs(rounded), places, fmt)
+    return write_money(digits, rounded < 0, fmt.language_code, fmt.real_world_currency_code)
 
 
 cu = Currency

@@ -64,6 +64,7 @@ def read_settings(module: ModuleType, root: Path) -> Settings:
             real_world_decimal_places=getattr(module, "REAL_WORLD_CURRENCY_DECIMAL_PLACES", None),
             thousand_separator=_thousand_separator(module, where),
             decimal_separator=decimal_separator_for(language_code),
+            language_code=language_code,
         ),
         admin_username=getattr(module, "ADMIN_USERNAME", None),
         admin_password=getattr(module, "ADMIN_PASSWORD", None),
