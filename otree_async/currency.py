@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import decimal
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Self
@@ -54,6 +55,16 @@ CURRENT_FORMAT: contextvars.ContextVar[CurrencyFormat] = contextvars.ContextVar(
     "otree_async_currency_format",
     default=CurrencyFormat(),  # noqa: B039 - frozen dataclass
 )
+
+
+@contextmanager
+def currency_format_scope(fmt: CurrencyFormat) -> Iterator[None]:
+    """Round and show amounts made inside this block with the given settings."""
+    token = CURRENT_FORMAT.set(fmt)
+    try:
+        yield
+    finally:
+        CURRENT_FORMAT.reset(token)
 
 
 def _to_decimal(value: Any) -> Decimal:

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .currency import CurrencyFormat
+from .currency import CurrencyFormat, currency_format_scope
 from .errors import ConfigurationError
 from .pages import PageClass
 
@@ -168,7 +168,10 @@ def load_project(root: Path | str) -> Project:
     project = Project(root=root, settings=settings)
     from .project_apps import load_apps
 
-    project.apps = load_apps(root, settings)
+    # Amounts made while the apps import (C.FEE = cu(2.55), a field's max=cu(...)) round to
+    # the project's currency places, not to the default 0 places of points.
+    with currency_format_scope(settings.currency_format):
+        project.apps = load_apps(root, settings)
     check_project(project)
     return project
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,6 +119,23 @@ def test_number_format_settings_are_read_and_checked(write_project: ProjectWrite
     message = load_error(write_project({"settings.py": wrong}))
     assert "THOUSAND_SEPARATOR must be one character" in message
     assert "', '" in message
+
+
+@pytest.mark.parametrize(
+    ("currency_settings", "fee"),
+    [
+        ("USE_POINTS = False\nREAL_WORLD_CURRENCY_CODE = 'EUR'\n", "2.55"),
+        ("POINTS_DECIMAL_PLACES = 1\n", "2.6"),
+        ("", "3"),  # points, no decimals: rounded half up
+    ],
+)
+def test_amounts_in_app_constants_round_to_the_projects_places(
+    write_project: ProjectWriter, currency_settings: str, fee: str
+) -> None:
+    game = GAME.replace("    NUM_ROUNDS = 1\n", "    NUM_ROUNDS = 1\n    FEE = cu(2.55)\n")
+    root = write_project({"settings.py": SETTINGS + currency_settings, "game/__init__.py": game})
+    loaded_fee = load_project(root).apps["game"].constants.source.FEE
+    assert loaded_fee == Decimal(fee)
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "'soon'", "True"])
