@@ -47,7 +47,8 @@ class OTreeAsyncGroup(click.Group):
     cls=OTreeAsyncGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Run `otree-async help COMMAND` for the options of one command. oTree's names work "
-    "too: runserver, runprodserver, prodserver1of2, webandworkers, bots.",
+    "too: runserver, runprodserver, prodserver1of2, webandworkers, bots, runprodserver2of2, "
+    "timeoutworker.",
 )
 @click.version_option(__version__, prog_name="otree-async")
 def cli() -> None:
