@@ -80,12 +80,7 @@ def advance_to(
             break
         index += 1
     _set_position(participant, plan, index)
-    if index <= len(plan):
-        slot = plan[index - 1]
-        seconds = timeout_seconds(slot, player_for(db, runtime, participant, slot))
-        participant.timeout_deadline = None if seconds is None else time.time() + seconds
-    else:
-        participant.timeout_deadline = None
+    _start_timer(db, runtime, participant, plan[index - 1] if index <= len(plan) else None)
 
 
 def pass_completed_wait_page(
@@ -124,10 +119,18 @@ def go_back(
             return "the previous page is a wait page"
         if is_displayed(earlier, player_for(db, runtime, participant, earlier)):
             _set_position(participant, plan, index)
-            seconds = timeout_seconds(earlier, player_for(db, runtime, participant, earlier))
-            participant.timeout_deadline = None if seconds is None else time.time() + seconds
+            _start_timer(db, runtime, participant, earlier)
             return None
     return "this is the first page of the session"
+
+
+def _start_timer(
+    db: DbSession, runtime: Runtime, participant: Participant, slot: PageSlot | None
+) -> None:
+    """Store the deadline of the page the participant is now on (None: past the last page)."""
+    player = None if slot is None else player_for(db, runtime, participant, slot)
+    seconds = None if slot is None else timeout_seconds(slot, player)
+    participant.timeout_deadline = None if seconds is None else time.time() + seconds
 
 
 def _set_position(participant: Participant, plan: list[PageSlot], index: int) -> None:

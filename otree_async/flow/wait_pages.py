@@ -47,8 +47,9 @@ def scope_column(slot: PageSlot, player_class: Any) -> Any:
     return player_class.group_id
 
 
-def completion_query(session_id: int, slot_index: int, scope_key: str) -> Any:
-    """SELECT of the completion row of a wait page and scope (use .exists() in a query)."""
+def completion_query(session_id: Any, slot_index: Any, scope_key: Any) -> Any:
+    """SELECT of the completion row of a wait page and scope (use .exists() in a query);
+    values or bind parameters."""
     return select(WaitPageCompletion.id).where(
         WaitPageCompletion.session_id == session_id,
         WaitPageCompletion.page_index == slot_index,
@@ -82,15 +83,9 @@ def _lock_query(scope_class: Any) -> Any:
 @functools.lru_cache(maxsize=256)
 def _arrival_state_query(player_class: Any, scope_column: Any) -> Any:
     # (completed, members, members at or past the page) of one scope.
-    completed = (
-        select(WaitPageCompletion.id)
-        .where(
-            WaitPageCompletion.session_id == bindparam("session_id"),
-            WaitPageCompletion.page_index == bindparam("page_index"),
-            WaitPageCompletion.scope_key == bindparam("scope_key"),
-        )
-        .exists()
-    )
+    completed = completion_query(
+        bindparam("session_id"), bindparam("page_index"), bindparam("scope_key")
+    ).exists()
     return (
         select(
             completed,
