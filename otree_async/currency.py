@@ -210,6 +210,9 @@ class _Amount(Decimal):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({Decimal(self)})"
 
+    def __str__(self) -> str:
+        return format_amount(self)
+
 
 class Currency(_Amount):
     """An amount in the experiment's currency: points, or money when USE_POINTS is False."""
@@ -217,12 +220,6 @@ class Currency(_Amount):
     @classmethod
     def _class_places(cls) -> int:
         return CURRENT_FORMAT.get().places
-
-    def __str__(self) -> str:
-        fmt = CURRENT_FORMAT.get()
-        if not fmt.use_points:
-            return format_money(Decimal(self), fmt)
-        return format_points(Decimal(self), fmt.points_decimal_places, fmt)
 
     def to_real_world_currency(self, session: Any) -> RealWorldCurrency:
         """Convert to money with the session's real_world_currency_per_point."""
@@ -239,9 +236,6 @@ class RealWorldCurrency(_Amount):
     def _class_places(cls) -> int:
         return CURRENT_FORMAT.get().money_places
 
-    def __str__(self) -> str:
-        return format_money(Decimal(self), CURRENT_FORMAT.get())
-
 
 def format_points(value: Decimal, places: int, fmt: CurrencyFormat) -> str:
     """Format an amount of points: '1 point', '12 points', '3 tokens'."""
@@ -257,6 +251,16 @@ def format_money(value: Decimal, fmt: CurrencyFormat, places: int | None = None)
     rounded = _quantize(value, places)
     digits = format_number(abs(rounded), places, fmt)
     return write_money(digits, rounded < 0, fmt.language_code, fmt.real_world_currency_code)
+
+
+def format_amount(value: Decimal, places: int | None = None) -> str:
+    """An amount with its unit: money (a RealWorldCurrency, or any amount when USE_POINTS is
+    False) or points; `places` overrides the settings' decimal places (|to0..|to4)."""
+    fmt = CURRENT_FORMAT.get()
+    if isinstance(value, RealWorldCurrency) or not fmt.use_points:
+        return format_money(Decimal(value), fmt, places)
+    points_places = fmt.points_decimal_places if places is None else places
+    return format_points(Decimal(value), points_places, fmt)
 
 
 cu = Currency

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from ..currency import CURRENT_FORMAT, CurrencyFormat
+from ..currency import CurrencyFormat, currency_format_scope
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session as DbSession
@@ -99,7 +99,7 @@ def _set_for_block(variable: contextvars.ContextVar[T], value: T) -> Iterator[No
 @contextmanager
 def project_scope(project: ProjectContext) -> Iterator[None]:
     """Apply a project's context (fields, currency format) for the duration of a block."""
-    with _set_for_block(_PROJECT, project), _set_for_block(CURRENT_FORMAT, project.currency_format):
+    with _set_for_block(_PROJECT, project), currency_format_scope(project.currency_format):
         yield
 
 

@@ -13,14 +13,7 @@ from jinja2 import TemplateRuntimeError, Undefined, pass_context
 from jinja2.runtime import Context, LoopContext
 from markupsafe import Markup, escape
 
-from ..currency import (
-    CURRENT_FORMAT,
-    Currency,
-    RealWorldCurrency,
-    format_money,
-    format_number,
-    format_points,
-)
+from ..currency import Currency, RealWorldCurrency, format_amount, format_number
 
 NEXT_BUTTON_HTML = '<button class="otree-btn-next btn btn-primary">Next</button>'
 BACK_BUTTON_HTML = (
@@ -155,14 +148,9 @@ def rounding_filter(places: int) -> Callable[[Any], str]:
     def round_to(value: Any) -> str:
         if value is None or isinstance(value, Undefined):
             return ""
-        fmt = CURRENT_FORMAT.get()
-        if isinstance(value, RealWorldCurrency) or (
-            isinstance(value, Currency) and not fmt.use_points
-        ):
-            return format_money(Decimal(value), fmt, places)
-        if isinstance(value, Currency):
-            return format_points(Decimal(value), places, fmt)
-        return format_number(value, places, fmt)
+        if isinstance(value, Currency | RealWorldCurrency):
+            return format_amount(value, places)
+        return format_number(value, places)
 
     return round_to
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from otree_async.currency import CURRENT_FORMAT, Currency, CurrencyFormat
+from otree_async.currency import Currency, CurrencyFormat, currency_format_scope
 from otree_async.templating import (
     build_environment,
     render,
@@ -25,13 +24,8 @@ def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-@contextmanager
-def currency_format(**settings: object) -> Iterator[None]:
-    token = CURRENT_FORMAT.set(CurrencyFormat(**settings))  # type: ignore[arg-type]
-    try:
-        yield
-    finally:
-        CURRENT_FORMAT.reset(token)
+def currency_format(**settings: object) -> AbstractContextManager[None]:
+    return currency_format_scope(CurrencyFormat(**settings))  # type: ignore[arg-type]
 
 
 @pytest.fixture
