@@ -46,7 +46,7 @@ OTREE_ASYNC_PYTHON = REPO / ".venv" / "bin" / "python"
 DESCRIBE_CONFIGS = """
 import json, sys
 from otree_async.project import load_project
-from otree_async.project_checks import group_size_multiple
+from otree_async.project.checks import group_size_multiple
 
 project = load_project(sys.argv[1])
 described = {}

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from .bots.bot import Bot, Submission, SubmissionMustFail, expect
-from .currency import Currency, RealWorldCurrency, cu, currency_range
 from .models import fields as models
 from .models import widgets
 from .models.author import BaseConstants, BaseGroup, BasePlayer, BaseSubsession
 from .models.extra import ExtraModel
+from .money.currency import Currency, RealWorldCurrency, cu, currency_range
 from .pages import Page, WaitPage
-from .project_files import read_csv, url_of_static_file
+from .project.files import read_csv, url_of_static_file
 from .templating.tags import to_json as safe_json
 
 fields = models

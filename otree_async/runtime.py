@@ -54,11 +54,11 @@ def build_runtime(
 ) -> Runtime:
     """Load the project (if given a folder) and assemble its runtime; nothing is connected yet."""
     from .live.group_layer import GroupLayer
+    from .project.template_checks import check_templates
     from .templating.environment import build_environment
-    from .templating_checks import check_templates
 
     loaded = project if isinstance(project, Project) else load_project(project)
-    tables = build_tables(loaded)
+    tables = build_tables(loaded.apps.values())
     context = ProjectContext(
         participant_fields=frozenset(loaded.settings.participant_fields),
         session_fields=frozenset(loaded.settings.session_fields),

@@ -16,7 +16,7 @@ from ..bots.loading import cases_of
 from ..bots.runner import BotRunResult, run_session
 from ..bots.session_run import describe_failures
 from ..errors import SessionCreationError
-from ..project_checks import group_size_multiple
+from ..project.checks import group_size_multiple
 from ..runtime import Runtime, build_runtime
 from .environment import project_root
 from .progress import Progress

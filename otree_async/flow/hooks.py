@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import AppCodeError, OTreeAsyncError
 from ..models.context import wait_for
-from ..self_format import bound_page_method, takes_self
+from ..project.self_format import bound_page_method, takes_self
 
 
 @functools.lru_cache(maxsize=4096)

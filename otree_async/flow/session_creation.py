@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session as DbSession
 
-from ..currency import RealWorldCurrency
 from ..errors import SessionCreationError
 from ..models.framework import Participant, Session
-from ..project_checks import group_size_multiple
+from ..money.currency import RealWorldCurrency
+from ..project.checks import group_size_multiple
 from .hooks import call_author
 
 if TYPE_CHECKING:

@@ -4,8 +4,10 @@ process, as they do in tests)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from types import ModuleType
+from typing import Any, Protocol, cast
 
 from sqlalchemy import (
     Boolean,
@@ -21,8 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, mapped_column, relationship
 from sqlalchemy.orm.base import NO_VALUE
 
-from ..currency import Currency
-from ..project import App, Project
+from ..money.currency import Currency
 from .author import BaseGroup, BasePlayer, BaseSubsession
 from .base import CurrencyType, DecimalType, new_metadata
 from .fields import CurrencyField, Field, Link, declared_fields
@@ -39,6 +40,32 @@ COLUMN_TYPES: dict[str, Any] = {
 }
 PAYOFF_FIELD = CurrencyField(min=None)
 PAYOFF_FIELD.name = "payoff"
+
+
+class TabledConstants(Protocol):
+    """What the table builder reads of an app's constants."""
+
+    @property
+    def roles(self) -> tuple[str, ...]: ...
+
+
+class TabledApp(Protocol):
+    """What the table builder needs to know about an app (project.App has it)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def module(self) -> ModuleType: ...
+    @property
+    def constants(self) -> TabledConstants: ...
+    @property
+    def subsession_class(self) -> type: ...
+    @property
+    def group_class(self) -> type: ...
+    @property
+    def player_class(self) -> type: ...
+    @property
+    def extra_models(self) -> list[type]: ...
 
 
 @dataclass
@@ -60,8 +87,8 @@ class ProjectTables:
     mapped_classes: dict[type, type]
 
 
-def build_tables(project: Project) -> ProjectTables:
-    """Create mapped classes for every app of the project."""
+def build_tables(project_apps: Iterable[TabledApp]) -> ProjectTables:
+    """Create mapped classes for every app of a project."""
 
     class AppBase(DeclarativeBase):
         metadata = new_metadata()
@@ -69,7 +96,7 @@ def build_tables(project: Project) -> ProjectTables:
 
     apps: dict[str, AppTables] = {}
     mapped: dict[type, type] = {}
-    for app in project.apps.values():
+    for app in project_apps:
         tables = _build_app(app, AppBase, mapped)
         apps[app.name] = tables
     return ProjectTables(metadata=AppBase.metadata, apps=apps, mapped_classes=mapped)
@@ -89,7 +116,7 @@ def _field_columns(author_class: type) -> dict[str, Any]:
     return {name: _column(spec) for name, spec in declared_fields(author_class).items()}
 
 
-def _common(cls_attrs: dict[str, Any], app: App, fields: dict[str, Field]) -> dict[str, Any]:
+def _common(cls_attrs: dict[str, Any], app: TabledApp, fields: dict[str, Field]) -> dict[str, Any]:
     # The author's module as __module__ keeps class names unique per app in the registry.
     cls_attrs["__module__"] = app.module.__name__
     cls_attrs["_app_name"] = app.name
@@ -100,7 +127,7 @@ def _common(cls_attrs: dict[str, Any], app: App, fields: dict[str, Field]) -> di
     return cls_attrs
 
 
-def _build_app(app: App, base: type, mapped: dict[type, type]) -> AppTables:
+def _build_app(app: TabledApp, base: type, mapped: dict[type, type]) -> AppTables:
     name = app.name
     session_fk = ForeignKey(Session.__table__.c.id, ondelete="CASCADE")
     sub_attrs = {
@@ -194,7 +221,7 @@ def _build_app(app: App, base: type, mapped: dict[type, type]) -> AppTables:
     return AppTables(subsession=subsession, group=group, player=player, extra=extra)
 
 
-def _build_extra_model(app: App, model: type, base: type, mapped: dict[type, type]) -> type:
+def _build_extra_model(app: TabledApp, model: type, base: type, mapped: dict[type, type]) -> type:
     attrs: dict[str, Any] = {
         "__tablename__": f"{app.name}_{model.__name__.lower()}",
         "id": mapped_column(Integer, primary_key=True),

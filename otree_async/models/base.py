@@ -9,7 +9,7 @@ from sqlalchemy import Dialect, Float, MetaData, Numeric, Table
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from ..currency import Currency
+from ..money.currency import Currency
 
 # Named constraints let alembic's batch mode (SQLite) alter tables later.
 NAMING_CONVENTION = {

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from ..currency import CurrencyFormat, currency_format_scope
+from ..money.currency import CurrencyFormat, currency_format_scope
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session as DbSession

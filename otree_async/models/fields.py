@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from ..currency import Currency
+from ..money.currency import Currency
 
 _UNSET: Any = object()
 

@@ -23,8 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..currency import Currency
 from ..errors import did_you_mean
+from ..money.currency import Currency
 from .base import CurrencyType, FrameworkBase
 from .context import current_project_fields, current_session_actions
 
@@ -89,7 +89,7 @@ class Session(_VarsBacked, FrameworkBase):
     @property
     def participation_fee(self) -> Any:
         """The participation fee from the session's config (real-world currency)."""
-        from ..currency import RealWorldCurrency
+        from ..money.currency import RealWorldCurrency
 
         return RealWorldCurrency(self.config.get("participation_fee", 0))
 

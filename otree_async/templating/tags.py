@@ -13,7 +13,7 @@ from jinja2 import TemplateRuntimeError, Undefined, pass_context
 from jinja2.runtime import Context, LoopContext
 from markupsafe import Markup, escape
 
-from ..currency import Currency, RealWorldCurrency, format_amount, format_number
+from ..money.currency import Currency, RealWorldCurrency, format_amount, format_number
 
 NEXT_BUTTON_HTML = '<button class="otree-btn-next btn btn-primary">Next</button>'
 BACK_BUTTON_HTML = (

@@ -11,9 +11,9 @@ import wtforms
 from markupsafe import Markup
 from wtforms.validators import StopValidation
 
-from ..currency import CURRENT_FORMAT, Currency
 from ..errors import ConfigurationError, did_you_mean
 from ..models.fields import Field
+from ..money.currency import CURRENT_FORMAT, Currency
 from ..templating import widgets
 
 DEFAULT_MAX_LENGTH = 10000

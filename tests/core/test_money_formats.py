@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from otree_async.currency import CurrencyFormat, decimal_separator_for, format_money
+from otree_async.money.currency import CurrencyFormat, decimal_separator_for, format_money
 
 
 def money(amount: str, language: str, currency: str, thousands: str = "") -> str:

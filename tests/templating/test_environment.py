@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from otree_async.currency import Currency, CurrencyFormat, currency_format_scope
+from otree_async.money.currency import Currency, CurrencyFormat, currency_format_scope
 from otree_async.templating import (
     build_environment,
     render,

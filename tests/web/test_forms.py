@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from starlette.datastructures import FormData
 
-from otree_async.currency import CURRENT_FORMAT, Currency, CurrencyFormat
 from otree_async.errors import ConfigurationError
 from otree_async.models import fields as models
+from otree_async.money.currency import CURRENT_FORMAT, Currency, CurrencyFormat
 from otree_async.templating import build_environment, render
 from otree_async.web.forms import FormFieldSpec, PageForm, build_form
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .currency import CurrencyFormat, decimal_separator_for
-from .errors import ConfigurationError
-from .project import Room, SessionConfig, Settings
+from ..errors import ConfigurationError
+from ..money.currency import CurrencyFormat, decimal_separator_for
+from .descriptions import Room, SessionConfig, Settings
 
 CONFIG_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 BUILT_IN_PARTICIPANT_NAMES = frozenset(

@@ -10,9 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .currency import Currency
-from .errors import ConfigurationError
-from .models.fields import (
+from ..errors import ConfigurationError
+from ..models.fields import (
     BooleanField,
     CurrencyField,
     DecimalField,
@@ -22,7 +21,8 @@ from .models.fields import (
     StringField,
     declared_fields,
 )
-from .templating.environment import static_directory
+from ..money.currency import Currency
+from ..templating.environment import static_directory
 
 
 def _project_roots() -> list[Path]:

@@ -6,11 +6,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .errors import ConfigurationError, did_you_mean
-from .models.author import BaseConstants, BaseGroup, BasePlayer, BaseSubsession
-from .models.extra import ExtraModel
-from .pages import Page, WaitPage
-from .project import App, AppConstants, Settings, import_app_package
+from ..errors import ConfigurationError, did_you_mean
+from ..models.author import BaseConstants, BaseGroup, BasePlayer, BaseSubsession
+from ..models.extra import ExtraModel
+from ..pages import Page, WaitPage
+from .descriptions import App, AppConstants, Settings
+from .imports import import_app_package
 from .self_format import is_self_format, merge_self_format_app
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .errors import ConfigurationError, did_you_mean
-from .models.fields import declared_fields
-from .pages import Page, WaitPage
-from .project import App, Project
+from ..errors import ConfigurationError, did_you_mean
+from ..models.fields import declared_fields
+from ..pages import Page, WaitPage
+from .descriptions import App, Project
 
 RESERVED_EVERYWHERE = frozenset(
     {"id", "order", "index", "session", "session_id", "round_number", "subsession",

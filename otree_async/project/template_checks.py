@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import jinja2
 
-from .errors import ConfigurationError
-from .pages import WaitPage
-from .project import Project
-from .templating.environment import resolve_page_template, template_exists
+from ..errors import ConfigurationError
+from ..pages import WaitPage
+from ..templating.environment import resolve_page_template, template_exists
+from .descriptions import Project
 
 
 def check_templates(project: Project, environment: jinja2.Environment) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Self
 
-from .money_formats import write_money
+from .formats import write_money
 
 ZERO_DECIMAL_CURRENCIES = frozenset({"KRW", "JPY", "HUF", "IRR", "COP", "VND", "IDR"})
 # LANGUAGE_CODEs whose decimal separator is a point (oTree 6's list); the rest use a comma.
@@ -35,7 +35,7 @@ class CurrencyFormat:
     # LANGUAGE_CODE (see decimal_separator_for).
     thousand_separator: str = ""
     decimal_separator: str = "."
-    # Where the currency symbol goes and which one (see money_formats).
+    # Where the currency symbol goes and which one (see money/formats.py).
     language_code: str = "en"
 
     @property

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..models.author import BaseGroup, BasePlayer
+
 SELF_FORMAT_FLAG = "_otree_self_format"
 # Names a self-format Subsession defines as methods where the no-self format has functions.
 SUBSESSION_METHODS = frozenset({"creating_session", "vars_for_admin_report"})
@@ -30,8 +32,8 @@ def is_self_format(module: types.ModuleType, folder: Path) -> bool:
 def merge_self_format_app(package: types.ModuleType) -> None:
     """Import the app's models.py and pages.py (with the old `._builtin` module they import
     from) and give the package their names, as a no-self `__init__.py` would have them."""
-    from . import api
-
+    # The API as the app itself imports it (load_project made `otree.api` an alias).
+    api = importlib.import_module("otree.api")
     name = package.__name__
     builtin = types.ModuleType(f"{name}._builtin", "What 3.x apps import from ._builtin.")
     for shared in ("Page", "WaitPage", "Bot", "Submission", "SubmissionMustFail", "expect"):
@@ -65,8 +67,6 @@ class PageView:
     timeout_happened = False
 
     def __init__(self, page_class: type, owner: Any) -> None:
-        from .models.author import BaseGroup, BasePlayer
-
         self._page_class = page_class
         if isinstance(owner, BasePlayer):
             self.player = owner

@@ -1,0 +1,42 @@
+"""Load an oTree-format project (settings.py plus app folders) and validate it once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import ConfigurationError
+from ..money.currency import currency_format_scope
+from .apps import load_apps
+from .checks import check_project
+from .descriptions import Project
+from .imports import alias_otree_imports, import_file, put_on_path
+from .settings import read_settings
+
+
+def load_project(root: Path | str) -> Project:
+    """Read settings.py and every app it uses, validate, and return the project."""
+    root = Path(root).resolve()
+    settings_path = root / "settings.py"
+    if not settings_path.is_file():
+        raise ConfigurationError(
+            f"No settings.py in {root}. Run otree-async from your project folder "
+            "(the one with settings.py), or create one with `otree-async startproject NAME`."
+        )
+    alias_otree_imports()
+    put_on_path(root)
+    settings_module = import_file("settings", settings_path)
+    settings = read_settings(settings_module, root)
+    project = Project(root=root, settings=settings)
+
+    # Amounts made while the apps import (C.FEE = cu(2.55), a field's max=cu(...)) round to
+    # the project's currency places, not to the default 0 places of points.
+    with currency_format_scope(settings.currency_format):
+        project.apps = load_apps(root, settings)
+    check_project(project)
+    return project
+
+
+def project_root_from_env() -> Path:
+    """The project folder: $OTREE_ASYNC_PROJECT or the current directory."""
+    return Path(os.environ.get("OTREE_ASYNC_PROJECT", os.getcwd()))
