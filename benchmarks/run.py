@@ -20,16 +20,23 @@ import time
 from pathlib import Path
 from typing import Any
 
+from arguments import (
+    add_databases,
+    add_project,
+    add_results,
+    add_services,
+    add_venvs,
+    add_workers,
+    new_parser,
+    parse_databases,
+    place_variant,
+)
 from environment import (
-    BENCHMARKS,
     LOADBOT,
-    REPO,
     BenchmarkSetupError,
-    create_database,
     drop_database,
     ensure_loadbot_venv,
     ensure_otree6_venv,
-    free_port,
     log,
     machine_description,
     otree6_version,
@@ -43,7 +50,6 @@ from servers import (
     RunningServer,
     Variant,
     build_variants,
-    copy_project,
     create_session,
     otree6_command,
     otree_async_command,
@@ -56,10 +62,7 @@ TRACEBACK_RE = re.compile(r"^.*Traceback \(most recent call last\):$", re.M)
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options; --quick overrides the size of the load."""
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
+    parser = new_parser(__doc__)
     parser.add_argument(
         "-n",
         "--participants",
@@ -73,18 +76,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         help="smoke check: 30 participants, 1 and 2 workers, shorter deadline",
     )
     parser.add_argument("--config", default="public_goods", help="session config to play")
-    parser.add_argument(
-        "--project",
-        type=Path,
-        default=REPO / "examples",
-        help="oTree-format project that both servers run",
-    )
-    parser.add_argument("--workers", default="1,2,4", help="otree-async worker counts")
-    parser.add_argument(
-        "--databases",
-        default="sqlite,postgresql",
-        help="otree-async databases: sqlite, postgresql or both",
-    )
+    add_project(parser)
+    add_workers(parser)
+    add_databases(parser)
     parser.add_argument("--no-otree6", action="store_true", help="skip the oTree 6 baseline")
     parser.add_argument("--think", default="0,0", help="loadbot think time MIN,MAX seconds")
     parser.add_argument("--ramp", type=float, default=0, help="loadbot arrival ramp, seconds")
@@ -115,40 +109,15 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         default=3,
         help="seconds of idle between runs, so one run's tail does not load the next",
     )
-    parser.add_argument(
-        "--python", default=sys.executable, help="python that creates missing venvs (3.11+)"
-    )
-    parser.add_argument(
-        "--otree6-venv",
-        type=Path,
-        default=None,
-        help="venv with otree==6.0.15 (default benchmarks/.venvs/otree6, created)",
-    )
-    parser.add_argument(
-        "--loadbot-venv",
-        type=Path,
-        default=None,
-        help="venv with httpx+websockets (default benchmarks/.venvs/loadbot, created)",
-    )
-    parser.add_argument(
-        "--postgres-admin-url",
-        default="postgresql://postgres@127.0.0.1:5432/postgres",
-        help="where to create/drop the otree_bench_* databases",
-    )
-    parser.add_argument(
-        "--redis-url", default="redis://127.0.0.1:6379/14", help="group layer for several workers"
-    )
-    parser.add_argument("--results-dir", type=Path, default=BENCHMARKS / "results")
+    add_venvs(parser, loadbot=True)
+    add_services(parser, redis=True)
+    add_results(parser)
     options = parser.parse_args(argv)
     if options.quick:
         options.participants = 30
         options.workers = "1,2"
         options.deadline = min(options.deadline, 120)
-    options.worker_counts = [int(part) for part in options.workers.split(",") if part.strip()]
-    options.database_list = [part.strip() for part in options.databases.split(",") if part.strip()]
-    unknown = set(options.database_list) - {"sqlite", "postgresql"}
-    if unknown:
-        parser.error(f"unknown database(s) {sorted(unknown)}; use sqlite and/or postgresql")
+    parse_databases(parser, options)
     return options
 
 
@@ -261,14 +230,10 @@ def run_variant(
     scratch: Path,
 ) -> dict[str, Any]:
     """Start the variant's server, drive it with loadbot, stop it, and collect what happened."""
-    slug = re.sub(r"[^a-z0-9]+", "-", variant.name.lower()).strip("-")
-    project = copy_project(options.project, scratch / slug)
-    port = free_port()
-    database_name = f"otree_bench_{int(time.time())}_{index}"
-    database_url = None
+    place = place_variant(variant, index, options, scratch, "otree_bench")
+    slug, project, port, database_url = place.slug, place.project, place.port, place.database_url
     service_pids: list[int] = []
-    if variant.database == "postgresql":
-        database_url = create_database(options.postgres_admin_url, database_name)
+    if database_url:
         service_pids.append(postgres_pid() or 0)
     redis_url = options.redis_url if variant.uses_redis else None
     if redis_url:
@@ -326,8 +291,8 @@ def run_variant(
         if server is not None:
             record["server_exit"] = server.stop()
             record["server_problems"] = server_problems(server.log_text())
-        if database_url:
-            drop_database(options.postgres_admin_url, database_name)
+        if place.database_name:
+            drop_database(options.postgres_admin_url, place.database_name)
     record["loadbot"] = result
     record["row"] = summarize(
         variant.name, result, server.pid if server else None, service_pids, failure

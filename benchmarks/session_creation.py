@@ -25,8 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from arguments import (
+    add_databases,
+    add_project,
+    add_results,
+    add_services,
+    add_venvs,
+    new_parser,
+    parse_databases,
+)
 from environment import (
-    BENCHMARKS,
     REPO,
     BenchmarkSetupError,
     create_database,
@@ -121,10 +129,7 @@ ASYNC_PG = Variant("otree-async pg", "otree-async", "postgresql")
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
+    parser = new_parser(__doc__)
     parser.add_argument(
         "--configs",
         default="prisoner_repeated,public_goods_full",
@@ -140,11 +145,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         default="1000,10000",
         help="the sizes oTree 6 is asked for (its first size is the baseline of the ratio)",
     )
-    parser.add_argument(
-        "--databases",
-        default="sqlite,postgresql",
-        help="otree-async databases: sqlite, postgresql or both",
-    )
+    add_databases(parser)
     parser.add_argument("--no-otree6", action="store_true", help="skip oTree 6")
     parser.add_argument(
         "--no-in-process",
@@ -164,36 +165,16 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         help="run oTree 6 at a size even when its smaller size, scaled linearly, "
         "already needs more than 1.5 x the deadline",
     )
-    parser.add_argument(
-        "--project",
-        type=Path,
-        default=REPO / "examples",
-        help="oTree-format project both implementations load",
-    )
-    parser.add_argument(
-        "--python", default=sys.executable, help="python that creates a missing otree6 venv"
-    )
-    parser.add_argument(
-        "--otree6-venv",
-        type=Path,
-        default=None,
-        help="venv with otree==6.0.15 (default benchmarks/.venvs/otree6, created)",
-    )
-    parser.add_argument(
-        "--postgres-admin-url",
-        default="postgresql://postgres@127.0.0.1:5432/postgres",
-        help="where to create/drop the otree_bench_sc_* databases",
-    )
+    add_project(parser)
+    add_venvs(parser, loadbot=False)
+    add_services(parser, redis=False)
     parser.add_argument("--settle", type=float, default=2, help="idle seconds between runs")
-    parser.add_argument("--results-dir", type=Path, default=BENCHMARKS / "results")
+    add_results(parser)
     options = parser.parse_args(argv)
     options.config_list = [part.strip() for part in options.configs.split(",") if part.strip()]
     options.size_list = [int(part) for part in options.sizes.split(",") if part.strip()]
     options.otree6_size_list = [int(part) for part in options.otree6_sizes.split(",") if part]
-    options.database_list = [part.strip() for part in options.databases.split(",") if part.strip()]
-    unknown = set(options.database_list) - {"sqlite", "postgresql"}
-    if unknown:
-        parser.error(f"unknown database(s) {sorted(unknown)}; use sqlite and/or postgresql")
+    parse_databases(parser, options)
     return options
 
 

@@ -30,13 +30,19 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from arguments import (
+    add_databases,
+    add_project,
+    add_results,
+    add_services,
+    add_workers,
+    new_parser,
+    parse_databases,
+    place_variant,
+)
 from environment import (
-    BENCHMARKS,
-    REPO,
     BenchmarkSetupError,
-    create_database,
     drop_database,
-    free_port,
     log,
     machine_description,
     postgres_reachable,
@@ -47,7 +53,6 @@ from servers import (
     REST_KEY,
     RunningServer,
     Variant,
-    copy_project,
     create_session,
     otree_async_command,
     prepare_otree_async_database,
@@ -82,16 +87,13 @@ COLUMNS = [
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
+    parser = new_parser(__doc__)
     parser.add_argument("-k", "--groups", type=int, default=50, help="measured groups of 3")
     parser.add_argument(
         "--warmup-groups", type=int, default=4, help="groups played first, not measured"
     )
-    parser.add_argument("--workers", default="1,2,4", help="uvicorn worker counts")
-    parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql")
+    add_workers(parser)
+    add_databases(parser)
     parser.add_argument(
         "--interval",
         type=float,
@@ -102,17 +104,11 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "--deadline", type=float, default=120, help="hard limit for one variant's play, seconds"
     )
     parser.add_argument("--startup-timeout", type=float, default=90)
-    parser.add_argument("--project", type=Path, default=REPO / "examples")
-    parser.add_argument(
-        "--postgres-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres"
-    )
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
-    parser.add_argument("--results-dir", type=Path, default=BENCHMARKS / "results")
+    add_project(parser)
+    add_services(parser, redis=True)
+    add_results(parser)
     options = parser.parse_args(argv)
-    options.worker_counts = [int(part) for part in options.workers.split(",") if part.strip()]
-    options.database_list = [part.strip() for part in options.databases.split(",") if part.strip()]
-    if set(options.database_list) - {"sqlite", "postgresql"}:
-        parser.error("--databases takes sqlite and/or postgresql")
+    parse_databases(parser, options)
     if options.groups < 1 or options.warmup_groups < 0:
         parser.error("--groups must be at least 1 and --warmup-groups at least 0")
     return options
@@ -338,14 +334,11 @@ def run_variant(
     index: int, variant: Variant, options: argparse.Namespace, run_dir: Path, scratch: Path
 ) -> dict[str, Any]:
     """Start the variant's server, warm it up, measure, stop it; one row of the table."""
-    slug = re.sub(r"[^a-z0-9]+", "-", variant.name.lower()).strip("-")
-    project = copy_project(options.project, scratch / slug)
-    port = free_port()
-    database_name = f"otree_bench_wl_{int(time.time())}_{index}"
-    database_url = None
-    if variant.database == "postgresql":
-        database_url = create_database(options.postgres_admin_url, database_name)
-    command = otree_async_command(variant, project, port, database_url, options.redis_url)
+    place = place_variant(variant, index, options, scratch, "otree_bench_wl")
+    slug, port = place.slug, place.port
+    command = otree_async_command(
+        variant, place.project, port, place.database_url, options.redis_url
+    )
     command.env.update(NO_RECHECK)
     row: dict[str, Any] = {"variant": variant.name, "workers": variant.workers}
     server = None
@@ -366,8 +359,8 @@ def run_variant(
     finally:
         if server is not None:
             server.stop()
-        if database_url:
-            drop_database(options.postgres_admin_url, database_name)
+        if place.database_name:
+            drop_database(options.postgres_admin_url, place.database_name)
     return row
 
 
