@@ -178,6 +178,29 @@ def test_failing_bots_are_reported_with_their_messages(quiz_project: Path) -> No
     assert "0 of 1 session runs passed" in result.output
 
 
+def test_a_startapp_app_whose_bot_is_pass_passes(quiz_project: Path) -> None:
+    # oTree's payment_info and many real projects: the bot plays nothing.
+    (quiz_project / "quiz" / "tests.py").write_text(
+        "from otree.api import *\n\nfrom . import *\n\n\n"
+        "class PlayerBot(Bot):\n    def play_round(self):\n        pass\n"
+    )
+    result = invoke("test", "quiz")
+    assert result.exit_code == 0, result.output
+    assert "1 of 1 session runs passed" in result.output
+
+
+def test_an_error_in_app_code_is_reported_under_failures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bots_project = Path(__file__).resolve().parent / "projects" / "bots"
+    monkeypatch.chdir(bots_project)
+    result = invoke("test", "crash")
+    assert result.exit_code == 1
+    failures = result.output.split("Failures:", 1)[1]
+    assert "ZeroDivisionError" in failures
+    assert f'File "{bots_project / "bot_duel" / "__init__.py"}", line 26' in failures
+
+
 def test_many_participants_get_a_progress_bar(quiz_project: Path) -> None:
     result = invoke("test", "quiz", "50")
     assert result.exit_code == 0, result.output

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..errors import BotError
+from ..pages import is_wait_page
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
@@ -24,6 +25,12 @@ class ExpectError(BotError, AssertionError):
     """An expect(...) in a bot did not hold."""
 
 
+def _shown(value: Any) -> str:
+    # The right-hand side is often a whole page of HTML: keep the message readable.
+    text = repr(value)
+    return text if len(text) < 300 else f"{text[:300]}..."
+
+
 def expect(*args: Any) -> None:
     """expect(a, b) checks a == b; expect(a, op, b) checks a op b (== != > < >= <= in, not in)."""
     if len(args) == 2:
@@ -36,10 +43,16 @@ def expect(*args: Any) -> None:
         raise BotError("expect takes 2 arguments (a, b) or 3 (a, operator, b)")
     if op in ("in", "not in") and isinstance(expected, str) and not isinstance(actual, str):
         actual = str(actual)
-    if not OPERATORS[op](actual, expected):
-        shown_actual = actual if len(repr(actual)) < 300 else f"{repr(actual)[:300]}..."
-        shown_expected = expected if len(repr(expected)) < 300 else f"{repr(expected)[:300]}..."
-        raise ExpectError(f"expect failed: {shown_actual!r} {op} {shown_expected!r}")
+    if OPERATORS[op](actual, expected):
+        return
+    # oTree's wording, so that a failure reads the same under both.
+    messages = {
+        "==": f"Expected {_shown(expected)}, actual value is {_shown(actual)}",
+        "in": f"{_shown(actual)} was not found",
+        "not in": f"{_shown(actual)} was not expected but was found anyway",
+    }
+    default = f"Assertion failed: {_shown(actual)} {op} {_shown(expected)}"
+    raise ExpectError(f"expect failed: {messages.get(op, default)}")
 
 
 class Submission:
@@ -52,15 +65,21 @@ class Submission:
         page_class: type,
         post_data: dict[str, Any] | None = None,
         *,
-        check_html: bool = True,
+        check_html: bool | None = None,
         timeout_happened: bool = False,
         error_fields: Iterable[str] | None = None,
     ) -> None:
+        if isinstance(page_class, type) and is_wait_page(page_class):
+            raise BotError(
+                f"The bot yielded '{page_class.__name__}', which is a wait page. Delete that "
+                "line: bots pass wait pages by themselves."
+            )
         self.page_class = page_class
         self.post_data = dict(post_data or {})
+        # None: as the project's BOTS_CHECK_HTML says (True unless set otherwise).
         self.check_html = check_html
         self.timeout_happened = timeout_happened
-        self.error_fields = None if error_fields is None else sorted(error_fields)
+        self.error_fields = set(error_fields) if error_fields else None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.page_class.__name__}, {self.post_data!r})"
@@ -87,9 +106,15 @@ class Bot:
         self.session: Any = None
         self.round_number = 0
 
-    def play_round(self) -> Generator[Any, None, None] | None:
+    def play_round(self) -> Iterable[Any] | None:
         """Yield the pages of one round; override in PlayerBot."""
         return None
+
+
+def case_for(bot_class: type[Bot], case_number: int) -> Any:
+    """The case a bot class plays in run `case_number`: oTree cycles through each app's list."""
+    cases = list(getattr(bot_class, "cases", None) or [])
+    return cases[case_number % len(cases)] if cases else None
 
 
 def to_submission(item: Any) -> Submission:

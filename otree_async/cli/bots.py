@@ -32,6 +32,7 @@ class PlannedRun:
     config_name: str
     case: Any
     num_participants: int
+    case_number: int = 0
 
 
 def _plan(runtime: Runtime, config_name: str | None, count: int | None) -> list[PlannedRun]:
@@ -51,8 +52,9 @@ def _plan(runtime: Runtime, config_name: str | None, count: int | None) -> list[
                 f"Session config '{name}' needs a number of participants that is a multiple of "
                 f"{multiple} (its group sizes); {participants} is not."
             )
+        cases = cases_of(project, config.app_sequence)
         runs.extend(
-            PlannedRun(name, case, participants) for case in cases_of(project, config.app_sequence)
+            PlannedRun(name, case, participants, number) for number, case in enumerate(cases)
         )
     return runs
 
@@ -78,7 +80,12 @@ async def _play(runtime: Runtime, runs: list[PlannedRun]) -> list[BotRunResult]:
             started = time.perf_counter()
             with Progress(label, run.num_participants, shown=shown) as progress:
                 result = await run_session(
-                    runtime, run.config_name, run.num_participants, run.case, progress.step
+                    runtime,
+                    run.config_name,
+                    run.num_participants,
+                    run.case,
+                    progress.step,
+                    run.case_number,
                 )
             click.echo(_line(run, result, time.perf_counter() - started))
             results.append(result)

@@ -56,9 +56,14 @@ def create_app(
     debug: bool = True,
     create_tables: bool = True,
     run_timeouts: bool = True,
+    raise_app_errors: bool = False,
     extra_routes: list[BaseRoute] | None = None,
 ) -> Starlette:
-    """Build the ASGI app of a project; the lifespan connects the database and group layer."""
+    """Build the ASGI app of a project; the lifespan connects the database and group layer.
+
+    raise_app_errors: an error in experiment code on a participant page is raised to the caller
+    (the in-process bot runner reports it) instead of becoming an error page.
+    """
     auth_level()  # a mistyped OTREE_AUTH_LEVEL stops the server here, with the reason
     runtime = (
         project
@@ -110,6 +115,7 @@ def create_app(
         ],
     )
     app.state.runtime = runtime
+    app.state.raise_app_errors = raise_app_errors
     app.state.admin_templates = admin_templates()
     return app
 

@@ -26,6 +26,8 @@ async def _respond(request: Request, step: Callable[..., Any], *args: Any) -> Re
     try:
         outcome = await run_step(runtime, step, *args)
     except OTreeAsyncError as exc:
+        if getattr(request.app.state, "raise_app_errors", False):
+            raise
         return app_error_response(runtime, exc, request.url.path)
     return to_response(outcome, request)
 
