@@ -92,6 +92,17 @@ def new_form(
     return build_form(specs, formdata, initial)
 
 
+def submitted_form(
+    runtime: Runtime, slot: PageSlot, player: Any, formdata: Any, timeout_happened: bool
+) -> PageForm | None:
+    """The submitted form; a page without one still gets an empty form when it defines
+    error_message, which oTree runs there too (a participant may not go on while it objects)."""
+    form = new_form(runtime, slot, player, formdata)
+    if form is None and not timeout_happened and page_hook(slot.page_class, "error_message"):
+        return build_form([], formdata, {})
+    return form
+
+
 def run_error_hooks(runtime: Runtime, slot: PageSlot, player: Any, form: PageForm) -> None:
     """Apply FIELD_error_message and the page's error_message to a form that parsed."""
     values = form.cleaned_values()

@@ -21,7 +21,7 @@ from ..web.forms import PageForm
 from .advance import advance_to, go_back, pass_completed_wait_page, record_page_time
 from .channels import wait_channel
 from .debug_info import debug_tables
-from .forms import form_target, new_form, run_error_hooks
+from .forms import form_target, new_form, run_error_hooks, submitted_form
 from .hooks import call_author, page_hook
 from .lookup import current_url, lock_participant, player_class_in_url, player_for
 from .results import Notice, Outcome
@@ -104,7 +104,7 @@ def submit_page(
             logger.warning("Back button on %s ignored: %s.", path, refused)
         return Outcome.redirect(current_url(runtime, participant))
     timeout_happened = _timeout_happened(participant, formdata)
-    form = new_form(runtime, slot, player, formdata)
+    form = submitted_form(runtime, slot, player, formdata, timeout_happened)
     if form is not None:
         if timeout_happened:
             store_timeout_values(runtime, slot, player, form)

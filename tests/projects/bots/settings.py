@@ -17,6 +17,8 @@ SESSION_CONFIGS = [
     dict(
         name="wrong_fields", app_sequence=["bot_forms"], num_demo_participants=1, wrong_fields=True
     ),
+    # No bots: error_message on a page without a form, tried over HTTP.
+    dict(name="confirm", app_sequence=["bot_confirm"], num_demo_participants=1),
     dict(name="cases", app_sequence=["bot_cases", "bot_cycle"], num_demo_participants=1),
 ]
 
