@@ -66,7 +66,7 @@ def build_runtime(
         mapped_classes=tables.mapped_classes,
         app_tables=tables.apps,
     )
-    templates = build_environment(loaded.root, list(loaded.apps))
+    templates = build_environment(loaded.root, list(loaded.apps), loaded.settings.language_code)
     check_templates(loaded, templates)
     url = database_url or sqlite_url_for(loaded.root / "db.sqlite3")
     return Runtime(

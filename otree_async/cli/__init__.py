@@ -8,7 +8,7 @@ import click
 
 from .. import __version__
 from ..errors import OTreeAsyncError
-from . import archives, bots, database, scaffold, servers
+from . import archives, bots, database, scaffold, servers, translations
 
 # oTree's alternative command names, resolved to ours but not listed in the overview.
 ALIASES = {
@@ -86,6 +86,8 @@ for _command in (
     archives.unzip_command,
     archives.zipserver,
     archives.prodserver2of2,
+    translations.makemessages,
+    translations.compilemessages,
 ):
     cli.add_command(_command)
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..errors import ConfigurationError
+from ..i18n import use_for_stdlib_gettext
 from ..money.currency import currency_format_scope
 from .apps import load_apps
 from .checks import check_project
@@ -31,6 +32,8 @@ def load_project(root: Path | str) -> Project:
 
     # Amounts made while the apps import (C.FEE = cu(2.55), a field's max=cu(...)) round to
     # the project's currency places, not to the default 0 places of points.
+    # Before the apps import: a module-level gettext('...') translates, as in oTree.
+    use_for_stdlib_gettext(root, settings.language_code)
     with currency_format_scope(settings.currency_format):
         project.apps = load_apps(root, settings)
     check_project(project)

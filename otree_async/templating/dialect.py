@@ -228,7 +228,7 @@ class _Compiler:
             call_args = ", ".join(translate_expression(arg) for arg in args)
             return output(f"_otree_url({call_args})")
         if word == "trans":
-            return output(translate_expression(args[0]))
+            return output(f"_otree_trans({translate_expression(args[0])})")
         if word == "formfields":
             return output("_otree_formfields(form)")
         if word in {"formfield", "formfield_errors"}:
@@ -241,7 +241,7 @@ class _Compiler:
         return None
 
     def blocktrans(self, word: str, rest: str) -> str:
-        """Translation is identity; `blocktrans with a=b` still binds its names."""
+        """A blocktrans left here is rendered as written; `with a=b` still binds its names."""
         if word == "blocktrans":
             binds = rest.startswith("with ")
             self.blocktrans_with.append(binds)

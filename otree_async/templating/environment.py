@@ -12,6 +12,7 @@ from jinja2.loaders import split_template_path
 
 from .dialect import compile_otree_template
 from .tags import FILTERS, GLOBALS
+from .translations import install_translations, prepare_blocktrans
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 PACKAGE_STATIC = Path(__file__).parent / "static"
@@ -56,7 +57,9 @@ class OTreeLoader(jinja2.BaseLoader):
         mtime = path.stat().st_mtime
         # Base templates (ours and the project's global/) must not extend global/Page.html.
         implicit = not template.startswith(("otree/", "global/"))
-        compiled = compile_otree_template(source, template, implicit_extends=implicit)
+        compiled = compile_otree_template(
+            prepare_blocktrans(source), template, implicit_extends=implicit
+        )
 
         def is_up_to_date() -> bool:
             try:
@@ -67,7 +70,9 @@ class OTreeLoader(jinja2.BaseLoader):
         return compiled, str(path), is_up_to_date
 
 
-def build_environment(project_root: Path, app_names: list[str]) -> jinja2.Environment:
+def build_environment(
+    project_root: Path, app_names: list[str], language_code: str = "en"
+) -> jinja2.Environment:
     """A jinja2 environment for one project, with oTree's tags, filters and autoescape."""
     environment = jinja2.Environment(
         loader=OTreeLoader(project_root, app_names),
@@ -75,6 +80,7 @@ def build_environment(project_root: Path, app_names: list[str]) -> jinja2.Enviro
     )
     environment.filters.update(FILTERS)
     environment.globals.update(GLOBALS)
+    install_translations(environment, project_root, language_code)
     return environment
 
 

@@ -15,10 +15,10 @@ from markupsafe import Markup, escape
 
 from ..money.currency import Currency, RealWorldCurrency, format_amount, format_number
 
-NEXT_BUTTON_HTML = '<button class="otree-btn-next btn btn-primary">Next</button>'
+NEXT_BUTTON_HTML = '<button class="otree-btn-next btn btn-primary">{label}</button>'
 BACK_BUTTON_HTML = (
     '<p><button type="button" onclick="back_button()" '
-    'class="otree-btn-back btn btn-secondary">Back</button></p>'
+    'class="otree-btn-back btn btn-secondary">{label}</button></p>'
 )
 
 
@@ -98,17 +98,17 @@ def formfield_errors(form: Any, field: Any) -> Markup:
     return _require_form(form, f"formfield_errors '{name}'").render_formfield_errors(name)
 
 
-def next_button() -> Markup:
+def next_button(label: str = "Next") -> Markup:
     """The Next button; bots find it by its `otree-btn-next` class."""
-    return Markup(NEXT_BUTTON_HTML)
+    return Markup(NEXT_BUTTON_HTML).format(label=label)
 
 
-def back_button() -> Markup:
+def back_button(label: str = "Back") -> Markup:
     """oTree's Back button: a script submits the form with `back_button`, unvalidated.
 
     A type="button" so that pressing Enter in a field still means Next.
     """
-    return Markup(BACK_BUTTON_HTML)
+    return Markup(BACK_BUTTON_HTML).format(label=label)
 
 
 def chat(channel: Any = None, nickname: Any = None) -> Markup:
@@ -178,7 +178,7 @@ def linebreaks(value: Any) -> Markup:
 
 
 def identity(value: Any) -> Any:
-    """`|gettext`: translation is not done yet, the text is shown as written."""
+    """`|gettext` where no language is installed: the text as written."""
     return value
 
 
@@ -199,6 +199,7 @@ GLOBALS: dict[str, Any] = {
     "_otree_formfield": formfield,
     "_otree_formfields": formfields,
     "_otree_formfield_errors": formfield_errors,
+    "_otree_trans": identity,
     "_otree_next_button": next_button,
     "_otree_back_button": back_button,
     "_otree_chat": chat,

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from wtforms.validators import StopValidation
 
 from ..errors import ConfigurationError, did_you_mean
+from ..i18n import builtin_gettext
 from ..models.fields import Field
 from ..money.currency import CURRENT_FORMAT, Currency
 from ..templating import widgets
@@ -54,7 +55,7 @@ class FormFieldSpec:
     def choices_shown(self) -> list[tuple[Any, str]] | None:
         """Choices offered to the participant; a BooleanField without any gets Yes/No."""
         if self.choices is None and self.field.kind == "boolean" and not self.is_checkbox:
-            return [(True, "Yes"), (False, "No")]
+            return [(True, builtin_gettext("Yes")), (False, builtin_gettext("No"))]
         return self.choices
 
 
@@ -74,13 +75,13 @@ def _parse_number(kind: str, text: str) -> Any:
         try:
             return int(text)
         except ValueError:
-            raise StopValidation("Enter a whole number.") from None
+            raise StopValidation(builtin_gettext("Enter a whole number.")) from None
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise StopValidation("Enter a number.") from None
+        raise StopValidation(builtin_gettext("Enter a number.")) from None
     if not number.is_finite():
-        raise StopValidation("Enter a number.")
+        raise StopValidation(builtin_gettext("Enter a number."))
     if kind == "float":
         return float(number)
     return Currency(number) if kind == "currency" else number
@@ -95,27 +96,32 @@ def parse_value(spec: FormFieldSpec, raw: str | None) -> Any:
     if text == "":
         if spec.field.blank:
             return None
-        raise StopValidation("This field is required.")
+        raise StopValidation(builtin_gettext("This field is required."))
     choices = spec.choices_shown
     if kind == "boolean":
         if text.lower() in _TRUE_TEXTS | _FALSE_TEXTS:
             value: Any = text.lower() in _TRUE_TEXTS
         else:
-            raise StopValidation("Select a valid choice.")
+            raise StopValidation(builtin_gettext("Select a valid choice."))
     elif kind in NUMERIC_KINDS:
         value = _parse_number(kind, text)
     else:
         value = raw
     if choices is not None and not any(_same_choice(value, choice) for choice, _ in choices):
-        raise StopValidation("Select a valid choice.")
+        raise StopValidation(builtin_gettext("Select a valid choice."))
     if kind in NUMERIC_KINDS:
         if spec.min is not None and value < spec.min:
-            raise StopValidation(f"Value must be ≥ {input_text(spec.min)}")
+            raise StopValidation(
+                builtin_gettext("Value must be ≥ {min}").format(min=input_text(spec.min))
+            )
         if spec.max is not None and value > spec.max:
-            raise StopValidation(f"Value must be ≤ {input_text(spec.max)}")
+            raise StopValidation(
+                builtin_gettext("Value must be ≤ {max}").format(max=input_text(spec.max))
+            )
     max_length = spec.field.max_length or DEFAULT_MAX_LENGTH
     if kind in {"string", "longstring"} and len(value) > max_length:
-        raise StopValidation(f"Enter at most {max_length} characters (you entered {len(value)}).")
+        message = builtin_gettext("Enter at most {max} characters (you entered {count}).")
+        raise StopValidation(message.format(max=max_length, count=len(value)))
     return value
 
 

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from ..errors import OTreeAsyncError
 from ..flow.joining import join_session
 from ..flow.pages import initialize_participant, show_page, submit_page
+from ..i18n import builtin_translations
 from .responses import app_error_response, error_page, run_step, runtime_of, to_response
 
 JOINED_COOKIE_KEY = "otree_joined"
@@ -58,9 +59,10 @@ async def join(request: Request) -> Response:
     if participant_code is None:
         return error_page("Not found", "This session link is not valid.", 404)
     if participant_code == "":
+        texts = builtin_translations(runtime.project.settings.language_code)
         return error_page(
-            "Session full",
-            "All places in this session are taken. Please contact the experimenter.",
+            texts.gettext("Session full"),
+            texts.gettext("All places in this session are taken. Please contact the experimenter."),
             410,
         )
     joined[anonymous_code] = participant_code

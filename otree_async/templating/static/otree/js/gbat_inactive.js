@@ -11,6 +11,10 @@
   var message = document.getElementById("msg-act-within-n-seconds");
   var promptAfterMs = parseFloat(box.getAttribute("data-prompt-after")) * 1000;
   var confirmSeconds = Math.ceil(parseFloat(box.getAttribute("data-confirm-within")));
+  // The page writes these in the project's language; English when an older page lacks them.
+  var withinText = box.getAttribute("data-within-text") ||
+    "Click the button below within {seconds} seconds.";
+  var confirmText = box.getAttribute("data-confirm-text") || "Please confirm";
   var originalTitle = document.title;
   var promptTimer = null;
   var countdown = null;
@@ -39,9 +43,9 @@
         leave();
         return;
       }
-      message.textContent = "Click the button below within " + left + " seconds.";
+      message.textContent = withinText.replace("{seconds}", String(left));
       // The tab's title counts down too, for a participant looking at another tab.
-      document.title = "(" + clock(left) + ") Please confirm";
+      document.title = "(" + clock(left) + ") " + confirmText;
       left -= 1;
     }
     tick();

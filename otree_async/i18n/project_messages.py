@@ -1,0 +1,71 @@
+"""The project's own translations: gettext's `messages` domain in `_locale/`, as oTree reads it.
+
+oTree reads compiled catalogues only (`_locale/de/LC_MESSAGES/messages.mo`); so do we.
+`otree-async compilemessages` writes them from the .po files.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from .languages import locale_name
+
+MESSAGES_DOMAIN = "messages"
+LOCALE_FOLDER = "_locale"
+
+
+@dataclass(frozen=True)
+class ProjectMessages:
+    """The project's catalogue in its LANGUAGE_CODE (untranslated text where it has none)."""
+
+    translations: gettext.NullTranslations
+
+    def gettext(self, message: str) -> str:
+        """`{{ trans 'text' }}`: the text from the project's catalogue."""
+        return self.translations.gettext(message)
+
+    def blocktrans(self, message: str, values: dict[str, object]) -> Markup:
+        """`{{ blocktrans }}`: the translated block, its `%(name)s` filled in and escaped."""
+        translated = Markup(self.translations.gettext(message))
+        if not values:
+            return translated
+        return translated % {name: escape(value) for name, value in values.items()}
+
+
+def load_project_messages(project_root: Path, language_code: str) -> ProjectMessages:
+    """The project's `_locale/` catalogue for LANGUAGE_CODE; none is fine (texts as written)."""
+    translations = gettext.translation(
+        MESSAGES_DOMAIN,
+        localedir=project_root / LOCALE_FOLDER,
+        languages=[locale_name(language_code)],
+        fallback=True,
+    )
+    return ProjectMessages(translations)
+
+
+def use_for_stdlib_gettext(project_root: Path, language_code: str) -> None:
+    """Make `from gettext import gettext` in the project's Python code use `_locale/`.
+
+    That is how oTree documents translating Python strings, so it sets the process-wide
+    gettext domain and language exactly as oTree does at start.
+    """
+    os.environ["LANGUAGE"] = locale_name(language_code)
+    folder = project_root / LOCALE_FOLDER
+    if folder.is_dir():
+        gettext.bindtextdomain(MESSAGES_DOMAIN, str(folder.resolve()))
+        gettext.textdomain(MESSAGES_DOMAIN)
+
+
+def stale_catalogues(project_root: Path) -> list[Path]:
+    """.po files under `_locale/` whose .mo is missing or older: edits not yet compiled."""
+    stale = []
+    for po_file in sorted((project_root / LOCALE_FOLDER).glob("*/LC_MESSAGES/*.po")):
+        mo_file = po_file.with_suffix(".mo")
+        if not mo_file.is_file() or mo_file.stat().st_mtime < po_file.stat().st_mtime:
+            stale.append(po_file)
+    return stale
