@@ -144,10 +144,27 @@ def test_unknown_config_suggests_the_nearest(project: Path) -> None:
     assert "Did you mean 'trust'?" in result.output
 
 
-def test_export_is_refused_until_it_exists(project: Path) -> None:
+def test_export_writes_otree_files_from_the_bots_data(project: Path) -> None:
+    result = invoke("test", "trust", "--export", "bot_data")
+    assert result.exit_code == 0, result.output
+    assert f'Exported CSV to folder "{project / "bot_data"}"' in result.output
+    assert sorted(path.name for path in (project / "bot_data").iterdir()) == [
+        "all_apps_wide.csv",
+        "trust.csv",
+    ]
+    wide = (project / "bot_data" / "all_apps_wide.csv").read_text().splitlines()
+    assert wide[0].startswith("participant.id_in_session,participant.code,participant.label,")
+    assert "trust.1.player.id_in_group,trust.1.player.role,trust.1.player.payoff" in wide[0]
+    assert len(wide) == 1 + 2 * 2  # two bot cases of two participants
+    app = (project / "bot_data" / "trust.csv").read_text().splitlines()
+    assert len(app) == 1 + 2 * 2 and app[0].endswith(",session.comment,session.is_demo")
+
+
+def test_export_without_a_folder_makes_one_as_otree_does(project: Path) -> None:
     result = invoke("test", "trust", "--export")
-    assert result.exit_code == 2
-    assert "not implemented yet" in result.output
+    assert result.exit_code == 0, result.output
+    (folder,) = project.glob("__temp_bots_*")
+    assert (folder / "trust.csv").is_file()
 
 
 QUIZ_SETTINGS = """

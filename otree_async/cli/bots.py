@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import sys
 import tempfile
 import time
@@ -16,6 +17,7 @@ from ..bots.loading import cases_of
 from ..bots.runner import BotRunResult, run_session
 from ..bots.session_run import describe_failures
 from ..errors import SessionCreationError
+from ..flow.export_files import write_export_folder
 from ..project.checks import group_size_multiple
 from ..runtime import Runtime, build_runtime
 from .environment import project_root
@@ -67,7 +69,9 @@ def _line(run: PlannedRun, result: BotRunResult, seconds: float) -> str:
     )
 
 
-async def _play(runtime: Runtime, runs: list[PlannedRun]) -> list[BotRunResult]:
+async def _play(
+    runtime: Runtime, runs: list[PlannedRun], export_folder: Path | None = None
+) -> list[BotRunResult]:
     total = sum(run.num_participants for run in runs)
     on_terminal = sys.stdout.isatty() and total >= BAR_ON_TERMINAL_FROM_TOTAL
     await runtime.database.create_tables()
@@ -89,6 +93,9 @@ async def _play(runtime: Runtime, runs: list[PlannedRun]) -> list[BotRunResult]:
                 )
             click.echo(_line(run, result, time.perf_counter() - started))
             results.append(result)
+        if export_folder is not None:
+            await write_export_folder(runtime, export_folder)
+            click.echo(f'Exported CSV to folder "{export_folder}"')
     finally:
         await runtime.group_layer.disconnect()
         await runtime.database.dispose()
@@ -103,10 +110,11 @@ async def _play(runtime: Runtime, runs: list[PlannedRun]) -> list[BotRunResult]:
     "--save",
     "export_path",
     is_flag=False,
-    flag_value=".",
+    flag_value="",
     default=None,
     metavar="[PATH]",
-    help="Export the bots' data (not implemented yet).",
+    help="Save the bots' data as CSV files (as the export page has them) in PATH, or in a "
+    "new __temp_bots_... folder.",
 )
 @click.pass_context
 def test(
@@ -121,15 +129,17 @@ def test(
     the config's num_demo_participants; every bot case is played. The data goes to a throw-away
     database; the project's own database is not touched.
     """
+    export_folder = None
     if export_path is not None:
-        click.echo("Error: `test --export` is not implemented yet in otree-async.", err=True)
-        ctx.exit(2)
+        # oTree's folder name when --export has no path, e.g. __temp_bots_Dec01_20h15m13.7s
+        stamp = datetime.datetime.now().strftime("__temp_bots_%b%d_%Hh%Mm%S.%f")[:-5] + "s"
+        export_folder = Path(export_path or stamp).resolve()
     with tempfile.TemporaryDirectory(prefix="otree-async-test-") as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bots.sqlite3'}"
         runtime = build_runtime(project_root(), database_url=url)
         runs = _plan(runtime, config_name, num_participants)
         started = time.perf_counter()
-        results = asyncio.run(_play(runtime, runs))
+        results = asyncio.run(_play(runtime, runs, export_folder))
     seconds = time.perf_counter() - started
     failed = [result for result in results if not result.passed]
     if failed:

@@ -22,7 +22,7 @@ from ..live import wait_pages as wait_page_sockets
 from ..project import Project, project_root_from_env
 from ..runtime import Runtime, build_runtime
 from ..templating.environment import static_directory
-from . import admin, admin_auth, demo, participant, rest
+from . import admin, admin_auth, demo, export_routes, participant, rest
 from .admin_auth import auth_level
 from .admin_templates import admin_templates
 from .responses import busy_page
@@ -97,6 +97,7 @@ def create_app(
         *rest.routes,
         *demo.routes,
         *admin.routes,
+        *export_routes.routes,
         *admin_auth.routes,
         *_static_mounts(runtime.project.root),
     ]

@@ -25,7 +25,7 @@ CREATE_ARGUMENTS = {
 }
 
 
-def _rest_key_problem(request: Request) -> JSONResponse | None:
+def rest_key_problem(request: Request) -> JSONResponse | None:
     """Check the otree-rest-key header against OTREE_REST_KEY when a key is configured."""
     expected = os.environ.get("OTREE_REST_KEY")
     auth_level = os.environ.get("OTREE_AUTH_LEVEL", "")
@@ -58,7 +58,7 @@ def _base_url(request: Request) -> str:
 
 async def sessions(request: Request) -> Response:
     """GET lists sessions; POST creates one."""
-    problem = _rest_key_problem(request)
+    problem = rest_key_problem(request)
     if problem:
         return problem
     runtime = runtime_of(request)
@@ -84,7 +84,7 @@ async def sessions(request: Request) -> Response:
 
 async def get_session(request: Request) -> Response:
     """POST /api/get_session/{code} (and GET /api/sessions/{code}): one session's details."""
-    problem = _rest_key_problem(request)
+    problem = rest_key_problem(request)
     if problem:
         return problem
     body = await _json_body(request)
