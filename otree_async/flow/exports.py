@@ -79,10 +79,17 @@ def apps_with_data(db: DbSession, runtime: Runtime) -> list[str]:
     return sorted(played & set(runtime.project.apps))
 
 
-def export_index(db: DbSession, runtime: Runtime) -> dict[str, Any]:
-    """What the export page lists: apps with data, their custom exports, whether any data exists."""
+def export_index(db: DbSession, runtime: Runtime, session_code: str | None) -> dict[str, Any]:
+    """What the export page lists: apps with data, their custom exports, whether any data exists,
+    and the session the page is limited to (None if there is no such session)."""
     apps = apps_with_data(db, runtime)
+    session = None
+    if session_code is not None:
+        found = db.scalars(select(Session).where(Session.code == session_code)).first()
+        if found is not None:
+            session = {"code": found.code, "config_name": found.config_name, "label": found.label}
     return {
+        "session": session,
         "has_data": bool(db.scalar(select(exists().where(Participant.id.isnot(None))))),
         "apps": apps,
         "custom_exports": [

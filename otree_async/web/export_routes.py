@@ -146,11 +146,16 @@ def _links(url: str, query: str = "") -> dict[str, str]:
     }
 
 
-def _export_rows(base_url: str, index: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def _export_rows(
+    base_url: str, index: dict[str, Any], session_code: str | None
+) -> dict[str, list[dict[str, Any]]]:
+    only = f"session_code={session_code}" if session_code else ""
+
     def row(name: str, page_path: str, api_path: str, query: str = "") -> dict[str, Any]:
+        download_query = "&".join(part for part in (query, only) if part)
         return {
             "name": name,
-            "download": _links(page_path, query),
+            "download": _links(page_path, download_query),
             "api": _links(base_url + api_path, query),
         }
 
@@ -175,11 +180,23 @@ def _export_rows(base_url: str, index: dict[str, Any]) -> dict[str, list[dict[st
 
 @admin_page(public_in_demo=False)
 async def export_page(request: Request) -> Response:
-    """/ExportIndex: every export with its download links and copyable REST URLs."""
-    index = await run_step(runtime_of(request), export_index)
+    """/ExportIndex: every export with its download links and copyable REST URLs.
+
+    ?session_code=CODE makes every download link export that session only.
+    """
+    code = request.query_params.get("session_code", "").strip() or None
+    index = await run_step(runtime_of(request), export_index, code)
+    if code is not None and index["session"] is None:
+        return error_page("Not found", f"There is no session with the code '{code}'.", 404)
     base_url = str(request.base_url).rstrip("/")
-    tables: dict[str, Any] = _export_rows(base_url, index)
-    return render_admin(request, "export.html", has_data=index["has_data"], **tables)
+    tables: dict[str, Any] = _export_rows(base_url, index, code)
+    return render_admin(
+        request,
+        "export.html",
+        has_data=index["has_data"],
+        session=index["session"],
+        **tables,
+    )
 
 
 routes = [

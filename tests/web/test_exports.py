@@ -288,6 +288,21 @@ async def test_the_export_page_lists_downloads_and_rest_urls(
         assert link in page.text
 
 
+async def test_the_export_page_of_one_session_links_its_downloads(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    code = await play(runtime)
+    monitor = await client.get(f"/SessionMonitor/{code}")
+    assert f'href="/ExportIndex?session_code={code}"' in monitor.text
+    page = await client.get(f"/ExportIndex?session_code={code}")
+    assert page.status_code == 200
+    assert (
+        f'href="/ExportApp?app=export_rounds&amp;session_code={code}&amp;format=xlsx"' in page.text
+    )
+    assert f'href="/ExportWide?session_code={code}"' in page.text
+    assert (await client.get("/ExportIndex?session_code=nope")).status_code == 404
+
+
 async def test_under_study_exports_need_the_login_or_the_rest_key(
     runtime: Runtime, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
