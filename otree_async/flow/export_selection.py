@@ -7,14 +7,17 @@ SQLite too, where a process has one connection.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, func, select, type_coerce
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import OTreeAsyncError
+from ..models.base import CurrencyType, DecimalType
 from ..models.framework import PageTime, Session
 
 if TYPE_CHECKING:
@@ -22,8 +25,7 @@ if TYPE_CHECKING:
 
 BATCH_SIZE = 500
 Row = list[Any]
-# read_batch(db, after_id) -> (rows, id of the last row read, or None when none are left)
-BatchReader = Callable[[DbSession, int], tuple[list[Row], int | None]]
+Fetched = TypeVar("Fetched")
 
 
 class ExportNotFound(OTreeAsyncError):
@@ -83,11 +85,26 @@ def next_after(ids: list[int]) -> int | None:
     return ids[-1] if len(ids) >= BATCH_SIZE else None
 
 
-async def read_in_batches(runtime: Runtime, read_batch: BatchReader) -> AsyncIterator[list[Row]]:
-    """The rows of read_batch, one short read-only unit of work per batch."""
+def plain(column: Any) -> ColumnElement[Any]:
+    """A column for an export query: amounts and decimals come back as floats, which is what
+    the files hold, without building a Currency for every cell."""
+    if isinstance(column.type, CurrencyType | DecimalType):
+        return type_coerce(column, Float())
+    return column  # type: ignore[no-any-return]
+
+
+async def read_in_batches(
+    runtime: Runtime,
+    fetch: Callable[[DbSession, int], tuple[Fetched, int | None]],
+    build: Callable[[Fetched], list[Row]],
+) -> AsyncIterator[list[Row]]:
+    """Rows batch by batch: fetch(db, after_id) in a short read-only unit of work returns the
+    batch's data and the id to continue after (None at the end); build turns it into rows in
+    a thread, outside the transaction and off the event loop."""
     after = 0
     while True:
-        rows, last = await runtime.database.run(read_batch, after, read_only=True)
+        fetched, last = await runtime.database.run(fetch, after, read_only=True)
+        rows = await asyncio.to_thread(build, fetched)
         if rows:
             yield rows
         if last is None:

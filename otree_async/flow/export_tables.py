@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
@@ -28,6 +28,7 @@ from .export_selection import (
     Row,
     last_page_names,
     next_after,
+    plain,
     read_in_batches,
     selected_sessions,
 )
@@ -63,11 +64,10 @@ def app_header(runtime: Runtime, app_name: str) -> Row:
     ]
 
 
-def _app_batch(
+def _fetch_app(
     db: DbSession, runtime: Runtime, app_name: str, session_ids: list[int] | None, after: int
-) -> tuple[list[Row], int | None]:
-    app = runtime.project.apps[app_name]
-    columns = app_columns(app)
+) -> tuple[tuple[list[Any], dict[int, str]], int | None]:
+    columns = app_columns(runtime.project.apps[app_name])
     tables = runtime.tables.apps[app_name]
     player, group, subsession = (
         table_of(tables.player),
@@ -75,17 +75,15 @@ def _app_batch(
         table_of(tables.subsession),
     )
     participant, session = table_of(Participant), table_of(Session)
-    player_fields = [name for name in columns.player if name != "role"]
-    session_fields = [attribute for _, attribute in SESSION_COLUMNS if attribute is not None]
     query = (
         select(
             player.c.id,
             player.c.participant_id,
-            *(participant.c[attribute] for _, attribute in PARTICIPANT_COLUMNS),
-            *(player.c[name] for name in player_fields),
-            *(group.c[name] for name in columns.group),
-            *(subsession.c[name] for name in columns.subsession),
-            *(session.c[name] for name in session_fields),
+            *(plain(participant.c[attribute]) for _, attribute in PARTICIPANT_COLUMNS),
+            *(plain(player.c[name]) for name in columns.player if name != "role"),
+            *(plain(group.c[name]) for name in columns.group),
+            *(plain(subsession.c[name]) for name in columns.subsession),
+            *(session.c[name] for _, name in SESSION_COLUMNS if name is not None),
         )
         .select_from(
             player.join(participant, player.c.participant_id == participant.c.id)
@@ -99,11 +97,21 @@ def _app_batch(
     )
     if session_ids is not None:
         query = query.where(player.c.session_id.in_(session_ids))
-    rows, ids = [], []
-    found = db.execute(query).all()
+    found = list(db.execute(query))
     last_pages = last_page_names(db, sorted({row[1] for row in found}))
-    for player_id, participant_id, *values in found:
-        ids.append(player_id)
+    return (found, last_pages), next_after([row[0] for row in found])
+
+
+def _build_app(
+    runtime: Runtime, app_name: str, fetched: tuple[list[Any], dict[int, str]]
+) -> list[Row]:
+    found, last_pages = fetched
+    app = runtime.project.apps[app_name]
+    columns = app_columns(app)
+    player_fields = [name for name in columns.player if name != "role"]
+    session_fields = [attribute for _, attribute in SESSION_COLUMNS if attribute is not None]
+    rows = []
+    for _player_id, participant_id, *values in found:
         participant_values = participant_cells(
             values[: len(PARTICIPANT_COLUMNS)], last_pages.get(participant_id)
         )
@@ -118,7 +126,7 @@ def _app_batch(
         ]
         row = [*participant_values, *player_values, *model_values, *session_cells]
         rows.append([cell(value) for value in row])
-    return rows, next_after(ids)
+    return rows
 
 
 async def app_rows(
@@ -129,16 +137,19 @@ async def app_rows(
     session_ids = await runtime.database.run(_session_ids, session_code, read_only=True)
     yield [app_header(runtime, app_name)]
 
-    def read(db: DbSession, after: int) -> tuple[list[Row], int | None]:
-        return _app_batch(db, runtime, app_name, session_ids, after)
+    def fetch(db: DbSession, after: int) -> tuple[tuple[list[Any], dict[int, str]], int | None]:
+        return _fetch_app(db, runtime, app_name, session_ids, after)
 
-    async for rows in read_in_batches(runtime, read):
+    def build(fetched: tuple[list[Any], dict[int, str]]) -> list[Row]:
+        return _build_app(runtime, app_name, fetched)
+
+    async for rows in read_in_batches(runtime, fetch, build):
         yield rows
 
 
-def _page_time_batch(
+def _fetch_page_times(
     db: DbSession, session_ids: list[int] | None, after: int
-) -> tuple[list[Row], int | None]:
+) -> tuple[list[Any], int | None]:
     query = (
         select(
             PageTime.id,
@@ -161,12 +172,16 @@ def _page_time_batch(
     )
     if session_ids is not None:
         query = query.where(PageTime.session_id.in_(session_ids))
-    rows, ids = [], []
-    for page_time_id, *values in db.execute(query):
-        ids.append(page_time_id)
+    found = list(db.execute(query))
+    return found, next_after([row[0] for row in found])
+
+
+def _build_page_times(found: list[Any]) -> list[Row]:
+    rows = []
+    for _page_time_id, *values in found:
         values[6] = int(values[6])  # oTree writes whole epoch seconds
         rows.append([cell(value) for value in values])
-    return rows, next_after(ids)
+    return rows
 
 
 async def page_time_rows(runtime: Runtime, session_code: str | None) -> AsyncIterator[list[Row]]:
@@ -174,10 +189,10 @@ async def page_time_rows(runtime: Runtime, session_code: str | None) -> AsyncIte
     session_ids = await runtime.database.run(_session_ids, session_code, read_only=True)
     yield [list(PAGE_TIME_COLUMNS)]
 
-    def read(db: DbSession, after: int) -> tuple[list[Row], int | None]:
-        return _page_time_batch(db, session_ids, after)
+    def fetch(db: DbSession, after: int) -> tuple[list[Any], int | None]:
+        return _fetch_page_times(db, session_ids, after)
 
-    async for rows in read_in_batches(runtime, read):
+    async for rows in read_in_batches(runtime, fetch, _build_page_times):
         yield rows
 
 
@@ -186,9 +201,11 @@ async def chat_rows(runtime: Runtime, session_code: str | None) -> AsyncIterator
     session_ids = await runtime.database.run(_session_ids, session_code, read_only=True)
     yield [list(CHAT_COLUMNS)]
 
-    def read(db: DbSession, after: int) -> tuple[list[Row], int | None]:
-        rows, last = chat_batch(db, session_ids, after, BATCH_SIZE)
-        return [[cell(value) for value in row] for row in rows], last
+    def fetch(db: DbSession, after: int) -> tuple[list[list[Any]], int | None]:
+        return chat_batch(db, session_ids, after, BATCH_SIZE)
 
-    async for rows in read_in_batches(runtime, read):
+    def build(found: list[list[Any]]) -> list[Row]:
+        return [[cell(value) for value in row] for row in found]
+
+    async for rows in read_in_batches(runtime, fetch, build):
         yield rows

@@ -28,6 +28,7 @@ from .export_selection import (
     SessionData,
     last_page_names,
     next_after,
+    plain,
     read_in_batches,
     selected_sessions,
 )
@@ -108,10 +109,10 @@ def wide_header(runtime: Runtime, plan: WidePlan) -> Row:
     return header
 
 
-def _app_cells(
+def _fetch_app(
     db: DbSession, runtime: Runtime, app: WideApp, participant_ids: list[int]
-) -> dict[tuple[int, int], Row]:
-    """(participant id, round) -> the player, group and subsession cells of that round."""
+) -> list[Any]:
+    """Participant id, round number, then the player, group and subsession values."""
     tables = runtime.tables.apps[app.name]
     player, group, subsession = (
         table_of(tables.player),
@@ -123,9 +124,9 @@ def _app_cells(
         select(
             player.c.participant_id,
             player.c.round_number,
-            *(player.c[name] for name in player_fields),
-            *(group.c[name] for name in app.columns.group),
-            *(subsession.c[name] for name in app.columns.subsession),
+            *(plain(player.c[name]) for name in player_fields),
+            *(plain(group.c[name]) for name in app.columns.group),
+            *(plain(subsession.c[name]) for name in app.columns.subsession),
         )
         .select_from(
             player.outerjoin(group, player.c.group_id == group.c.id).join(
@@ -134,8 +135,14 @@ def _app_cells(
         )
         .where(player.c.participant_id.in_(participant_ids))
     )
+    return list(db.execute(query))
+
+
+def _app_cells(app: WideApp, fetched: list[Any]) -> dict[tuple[int, int], Row]:
+    """(participant id, round) -> the player, group and subsession cells of that round."""
+    player_fields = [name for name in app.columns.player if name != "role"]
     cells: dict[tuple[int, int], Row] = {}
-    for participant_id, round_number, *values in db.execute(query):
+    for participant_id, round_number, *values in fetched:
         by_name = dict(zip(player_fields, values, strict=False))
         own = player_cells(app.columns.player, app.roles, by_name)
         cells[(participant_id, round_number)] = own + list(values[len(player_fields) :])
@@ -159,24 +166,41 @@ def _participant_cells(
     return values
 
 
-def _wide_batch(
+@dataclass
+class _WideBatch:
+    """One batch as read from the database: participants, their players, their last pages."""
+
+    participants: list[Any]
+    players: list[list[Any]]
+    last_pages: dict[int, str]
+
+
+def _fetch_wide(
     db: DbSession, runtime: Runtime, plan: WidePlan, after: int
-) -> tuple[list[Row], int | None]:
-    participants = db.execute(
-        select(table_of(Participant))
-        .where(Participant.session_id.in_(list(plan.sessions)), Participant.id > after)
-        .order_by(Participant.id)
-        .limit(BATCH_SIZE)
-    ).all()
-    ids = [participant.id for participant in participants]
+) -> tuple[_WideBatch, int | None]:
+    participant = table_of(Participant)
+    participants = list(
+        db.execute(
+            select(*(plain(column) for column in participant.c))
+            .where(participant.c.session_id.in_(list(plan.sessions)), participant.c.id > after)
+            .order_by(participant.c.id)
+            .limit(BATCH_SIZE)
+        )
+    )
+    ids = [row.id for row in participants]
     if not ids:
-        return [], None
-    app_cells = [(app, _app_cells(db, runtime, app, ids)) for app in plan.apps]
-    last_pages = last_page_names(db, ids)
+        return _WideBatch([], [], {}), None
+    players = [_fetch_app(db, runtime, app, ids) for app in plan.apps]
+    return _WideBatch(participants, players, last_page_names(db, ids)), next_after(ids)
+
+
+def _build_wide(runtime: Runtime, plan: WidePlan, batch: _WideBatch) -> list[Row]:
+    pairs = zip(plan.apps, batch.players, strict=True)
+    app_cells = [(app, _app_cells(app, fetched)) for app, fetched in pairs]
     rows = []
-    for participant in participants:
+    for participant in batch.participants:
         session = plan.sessions[participant.session_id]
-        row = _participant_cells(runtime, participant, session, last_pages)
+        row = _participant_cells(runtime, participant, session, batch.last_pages)
         row += [session.config.get(name) for name in plan.config_columns]
         row += [session.vars.get(name) for name in runtime.project.settings.session_fields]
         for app, cells in app_cells:
@@ -184,7 +208,7 @@ def _wide_batch(
             for round_number in range(1, app.rounds + 1):
                 row += cells.get((participant.id, round_number)) or [None] * width
         rows.append([cell(value) for value in row])
-    return rows, next_after(ids)
+    return rows
 
 
 async def wide_rows(runtime: Runtime, session_code: str | None) -> AsyncIterator[list[Row]]:
@@ -196,8 +220,11 @@ async def wide_rows(runtime: Runtime, session_code: str | None) -> AsyncIterator
         return
     yield [wide_header(runtime, plan)]
 
-    def read(db: DbSession, after: int) -> tuple[list[Row], int | None]:
-        return _wide_batch(db, runtime, plan, after)
+    def fetch(db: DbSession, after: int) -> tuple[_WideBatch, int | None]:
+        return _fetch_wide(db, runtime, plan, after)
 
-    async for rows in read_in_batches(runtime, read):
+    def build(batch: _WideBatch) -> list[Row]:
+        return _build_wide(runtime, plan, batch)
+
+    async for rows in read_in_batches(runtime, fetch, build):
         yield rows
