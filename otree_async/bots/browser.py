@@ -39,6 +39,10 @@ class Browser:
     headers: httpx.Headers = field(default_factory=httpx.Headers)
     waiting: bool = False
     finished: bool = False
+    # Set to have a waiting participant reload its page, as oTree's bots do on each turn:
+    # the database, not a notice that may be late, then says whether it may go on.
+    recheck: asyncio.Event = field(default_factory=asyncio.Event)
+    reloaded_at: float = 0.0
     # The request in flight or last made, e.g. "GET /p/.../Results/3": where an error happened.
     last_request: str = ""
 
@@ -68,17 +72,21 @@ class Browser:
         self.headers = response.headers
 
     async def wait(self, index: int) -> None:
-        """Wait until wait page `index` may be left, unless the run stops first."""
+        """Wait until wait page `index` may be left (or should be reloaded to check), unless
+        the run stops first."""
         self.waiting = True
+        self.recheck.clear()
         waiting = asyncio.ensure_future(self.waiter(self.code, index))
         stopping = asyncio.ensure_future(self.stop.wait())
+        rechecking = asyncio.ensure_future(self.recheck.wait())
+        tasks = (waiting, stopping, rechecking)
         try:
-            await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
             self.waiting = False
-            for task in (waiting, stopping):
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(waiting, stopping, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
         failed = None if waiting.cancelled() else waiting.exception()
         if failed is not None:
             raise failed

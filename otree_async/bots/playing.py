@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -96,6 +97,7 @@ async def _pass_wait_pages(runtime: Runtime, browser: Browser) -> None:
             return
         await browser.wait(int(match["index"]))
         await browser.open(browser.url)
+        browser.reloaded_at = time.monotonic()
 
 
 def _is_wait_page_name(runtime: Runtime, name_in_url: str, page_name: str) -> bool:

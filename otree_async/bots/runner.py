@@ -20,6 +20,7 @@ from ..errors import BotError
 from ..flow.session_creation import create_session
 from ..live.wait_pages import wait_until_ready
 from ..runtime import Runtime
+from ..web.app import create_app
 from .browser import Browser, RunStopped, Waiter
 from .failures import describe_exception
 from .loading import cases_of
@@ -149,7 +150,5 @@ async def play_participants(
 
 
 def _app_for(runtime: Runtime) -> Any:
-    from ..web.app import create_app
-
     # App errors are raised to the bot, so that the report shows where in the app they happened.
     return create_app(runtime, create_tables=False, raise_app_errors=True)
