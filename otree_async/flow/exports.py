@@ -55,8 +55,8 @@ async def custom_export(
     runtime: Runtime, app_name: str, function_name: str, session_code: str | None = None
 ) -> Export:
     """An app's custom_export* function, run now (AppCodeError if it fails)."""
-    rows = await runtime.database.run(
-        custom_rows, runtime, app_name, function_name, session_code, read_only=True
+    rows = await runtime.database.run_long_read(
+        custom_rows, runtime, app_name, function_name, session_code
     )
     return Export(f"{app_name}_{function_name}", _listed(rows))
 

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.pool import NullPool
 from sqlalchemy.util import await_only
 
 from ..errors import ConfigurationError
@@ -147,6 +148,7 @@ class Database:
         # SQLite: units of work run in a thread on a synchronous engine (see sqlite_worker.py);
         # the async engine above only creates and drops tables.
         self._sqlite = create_sqlite_worker(self.url) if self.is_sqlite else None
+        self._sqlite_reader: Engine | None = None
 
     async def create_tables(self) -> None:
         """Create the framework's and the apps' tables that do not exist yet."""
@@ -165,6 +167,8 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
+        if self._sqlite_reader is not None:
+            self._sqlite_reader.dispose()
         if self._sqlite is not None:
             await self._sqlite.dispose()
         await self.engine.dispose()
@@ -210,6 +214,33 @@ class Database:
         # Leaving the block closes the session, which rolls back whatever did not commit.
         async with self._sessions() as session:
             return await session.run_sync(call_and_commit, *args)
+
+    async def run_long_read(self, fn: Callable[..., T], *args: Any) -> T:
+        """fn(db, *args) in a read-only transaction that is rolled back: for a long read such
+        as an app's custom export.
+
+        On SQLite it runs in a thread on a connection of its own, not in the process's turn, so
+        participants' units of work go on meanwhile (WAL readers never block the writer).
+        """
+        if self._sqlite is None:
+            return await self.run(fn, *args, read_only=True)
+        call = _scoped(fn, self.context, _awaiter_from_thread(asyncio.get_running_loop()))
+        if self._sqlite_reader is None:
+            self._sqlite_reader = create_sync_engine(
+                make_url(self.url).set(drivername="sqlite+pysqlite"), poolclass=NullPool
+            )
+            _configure_sqlite(self._sqlite_reader)
+        reader = self._sqlite_reader
+
+        def read() -> T:
+            with VarsTrackingSession(bind=reader, expire_on_commit=False) as session:
+                session.connection(execution_options={READ_ONLY_OPTION: True})
+                try:
+                    return call(session, *args)
+                finally:
+                    session.rollback()
+
+        return await asyncio.to_thread(read)
 
 
 def _sqlite_options(read_only: bool) -> dict[str, Any]:
