@@ -303,10 +303,12 @@ async def test_the_export_page_of_one_session_links_its_downloads(
     assert (await client.get("/ExportIndex?session_code=nope")).status_code == 404
 
 
-async def test_under_study_exports_need_the_login_or_the_rest_key(
-    runtime: Runtime, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("level", ["STUDY", "DEMO"])
+async def test_with_an_auth_level_exports_need_the_login_or_the_rest_key(
+    runtime: Runtime, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch, level: str
 ) -> None:
-    monkeypatch.setenv("OTREE_AUTH_LEVEL", "STUDY")
+    # As in oTree, the export pages are not among the pages DEMO opens to everyone.
+    monkeypatch.setenv("OTREE_AUTH_LEVEL", level)
     monkeypatch.setenv("OTREE_REST_KEY", "rest-secret")
     await play(runtime)
     stranger = await make_client()
