@@ -195,6 +195,8 @@ def _fetch_wide(
 
 
 def _build_wide(runtime: Runtime, plan: WidePlan, batch: _WideBatch) -> list[Row]:
+    if not batch.participants:
+        return []  # the batch after a full last one
     pairs = zip(plan.apps, batch.players, strict=True)
     app_cells = [(app, _app_cells(app, fetched)) for app, fetched in pairs]
     rows = []

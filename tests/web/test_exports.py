@@ -326,6 +326,17 @@ async def test_with_an_auth_level_exports_need_the_login_or_the_rest_key(
         assert (await admin.get(url)).status_code == 200
 
 
+@pytest.mark.parametrize("url", ["/ExportWide", "/ExportApp?app=export_rounds", "/ExportPageTimes"])
+async def test_rows_that_fill_the_last_batch_exactly(
+    runtime: Runtime, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    await play(runtime)
+    whole = await download(client, url)
+    for module in (export_selection, export_tables, export_wide):
+        monkeypatch.setattr(module, "BATCH_SIZE", 2)  # 4 participants, 12 players, 44 pages
+    assert await download(client, url) == whole
+
+
 async def test_participants_go_on_between_the_batches_of_an_export(
     runtime: Runtime, make_session, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
