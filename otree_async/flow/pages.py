@@ -26,6 +26,7 @@ from .hooks import call_author, page_hook
 from .lookup import current_url, lock_participant, player_class_in_url, player_for
 from .results import Notice, Outcome
 from .wait_pages import scope_of
+from .wait_texts import wait_page_body_text
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -297,7 +298,7 @@ def _show_wait_page(
     path = page_url(participant.code, slot)
     extra = {
         "title_text": getattr(slot.page_class, "title_text", "Please wait"),
-        "body_text": getattr(slot.page_class, "body_text", ""),
+        "body_text": wait_page_body_text(db, slot, player),
         "wait_socket_url": f"/wait_page/{participant.code}/{slot.index}",
         "wait_channel": wait_channel(participant.session.code, slot.index, scope_key),
         "gbat_inactivity": _gbat_inactivity(runtime, slot),

@@ -6,7 +6,7 @@ catalogues shipped in `locale/`. The project's own messages use gettext's `messa
 `{{ blocktrans }}` in templates, `from gettext import gettext` in Python.
 """
 
-from .builtin import builtin_gettext, builtin_translations, current_language
+from .builtin import builtin_gettext, builtin_translations, current_language, language_scope
 from .languages import locale_name
 from .project_messages import ProjectMessages, load_project_messages, use_for_stdlib_gettext
 
@@ -15,6 +15,7 @@ __all__ = [
     "builtin_gettext",
     "builtin_translations",
     "current_language",
+    "language_scope",
     "load_project_messages",
     "locale_name",
     "use_for_stdlib_gettext",

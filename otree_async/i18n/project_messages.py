@@ -7,6 +7,7 @@ oTree reads compiled catalogues only (`_locale/de/LC_MESSAGES/messages.mo`); so 
 from __future__ import annotations
 
 import gettext
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .languages import locale_name
+
+logger = logging.getLogger("otree_async")
 
 MESSAGES_DOMAIN = "messages"
 LOCALE_FOLDER = "_locale"
@@ -39,6 +42,12 @@ class ProjectMessages:
 
 def load_project_messages(project_root: Path, language_code: str) -> ProjectMessages:
     """The project's `_locale/` catalogue for LANGUAGE_CODE; none is fine (texts as written)."""
+    for po_file in stale_catalogues(project_root):
+        logger.warning(
+            "%s was changed after it was compiled; run `otree-async compilemessages` "
+            "to show its translations.",
+            po_file.relative_to(project_root).as_posix(),
+        )
     translations = gettext.translation(
         MESSAGES_DOMAIN,
         localedir=project_root / LOCALE_FOLDER,
@@ -54,9 +63,10 @@ def use_for_stdlib_gettext(project_root: Path, language_code: str) -> None:
     That is how oTree documents translating Python strings, so it sets the process-wide
     gettext domain and language exactly as oTree does at start.
     """
-    os.environ["LANGUAGE"] = locale_name(language_code)
     folder = project_root / LOCALE_FOLDER
+    # Without _locale/ gettext() returns its text as written: nothing to set process-wide.
     if folder.is_dir():
+        os.environ["LANGUAGE"] = locale_name(language_code)
         gettext.bindtextdomain(MESSAGES_DOMAIN, str(folder.resolve()))
         gettext.textdomain(MESSAGES_DOMAIN)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Self
 
+from ..i18n import builtin_translations, language_scope
 from .formats import write_money
 
 ZERO_DECIMAL_CURRENCIES = frozenset({"KRW", "JPY", "HUF", "IRR", "COP", "VND", "IDR"})
@@ -62,7 +63,9 @@ def currency_format_scope(fmt: CurrencyFormat) -> Iterator[None]:
     """Round and show amounts made inside this block with the given settings."""
     token = CURRENT_FORMAT.set(fmt)
     try:
-        yield
+        # The project's LANGUAGE_CODE comes with its currency settings: our texts follow it.
+        with language_scope(fmt.language_code):
+            yield
     finally:
         CURRENT_FORMAT.reset(token)
 
@@ -242,7 +245,10 @@ def format_points(value: Decimal, places: int, fmt: CurrencyFormat) -> str:
     number = format_number(value, places, fmt)
     if fmt.points_custom_name:
         return f"{number} {fmt.points_custom_name}"
-    return f"{number} point" if value == 1 else f"{number} points"
+    texts = builtin_translations(fmt.language_code)
+    # The form goes with the number as shown: 1.4 shown as "1" is "1 point".
+    shown = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return texts.ngettext("{} point", "{} points", shown).format(number)
 
 
 def format_money(value: Decimal, fmt: CurrencyFormat, places: int | None = None) -> str:

@@ -72,7 +72,8 @@ async def test_built_in_and_project_texts_are_german(
     wait_url = (await client.post(url, data={"age": "30"})).headers["location"]
     waiting = text_of((await client.get(wait_url)).text)
     assert "Bitte warten" in waiting
-    assert "Bitte warten Sie auf die anderen Teilnehmer." in waiting
+    # Two per group: oTree's default body text for one other participant.
+    assert "Bitte warten Sie auf den anderen Teilnehmer." in waiting
 
     other = await make_client()
     other_url, _ = await open_page(other, second)
@@ -85,6 +86,7 @@ async def test_built_in_and_project_texts_are_german(
     # A block with a dotted name is not a message: shown as written, as oTree shows it.
     assert '<p class="as-written">Round 1 is over.</p>' in results
     assert ">Zurück</button>" in results
+    assert '<p class="points">1 Punkt, 3 Punkte</p>' in results
 
 
 async def test_group_by_arrival_time_prompt_is_german(

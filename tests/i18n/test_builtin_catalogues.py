@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 
 import otree_async
+from otree_async.flow.wait_texts import FORMING_A_GROUP, OTHER_PARTICIPANT, OTHER_PARTICIPANTS
 from otree_async.i18n import builtin_translations
 from otree_async.i18n.builtin import shipped_languages
+from otree_async.money.currency import CurrencyFormat, format_points
 from otree_async.pages import Page, WaitPage
 
 PACKAGE = Path(otree_async.__file__).parent
@@ -23,7 +26,9 @@ OTREE_LANGUAGES = [
 SHOWN_THROUGH_TEMPLATES = [
     Page.timer_text,
     WaitPage.title_text,
-    WaitPage.body_text,
+    FORMING_A_GROUP,
+    OTHER_PARTICIPANTS,
+    OTHER_PARTICIPANT,
     "Basic info",
     "ID in group",
     "Group",
@@ -66,6 +71,23 @@ def test_every_text_is_translated(language: str, used: set[str]) -> None:
     for english in used:
         placeholders = set(_PLACEHOLDER.findall(english))
         assert set(_PLACEHOLDER.findall(texts[english])) == placeholders, (language, english)
+    point_forms = builtin_translations(language).plurals["{} point"]
+    assert all(form.count("{}") == 1 for form in point_forms)
+
+
+@pytest.mark.parametrize(
+    ("language_code", "amounts"),
+    [
+        ("en", ["1 point", "2 points", "5 points", "21 points"]),
+        ("de", ["1 Punkt", "2 Punkte", "5 Punkte", "21 Punkte"]),
+        ("ru", ["1 очко", "2 очка", "5 очков", "21 очко"]),
+        ("pl", ["1 punkt", "2 punkty", "5 punktów", "21 punktów"]),
+        ("ja", ["1 ポイント", "2 ポイント", "5 ポイント", "21 ポイント"]),
+    ],
+)
+def test_points_take_the_languages_plural_forms(language_code: str, amounts: list[str]) -> None:
+    fmt = CurrencyFormat(language_code=language_code)
+    assert [format_points(Decimal(n), 0, fmt) for n in (1, 2, 5, 21)] == amounts
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner, Result
 
 from otree_async.cli import cli
+from otree_async.i18n import load_project_messages
 
 FIXTURE = Path(__file__).resolve().parent.parent / "projects" / "i18n"
 PROJECT_MESSAGES = {
@@ -89,3 +90,14 @@ def test_outside_a_project_nothing_is_written(
     assert result.exit_code == 1
     assert result.output.startswith("Error: No settings.py in")
     assert not (tmp_path / "_locale").exists()
+
+
+def test_a_catalogue_changed_since_compiling_is_reported(
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_project_messages(project, "de")
+    assert "_locale/de/LC_MESSAGES/messages.po was changed after it was compiled" in caplog.text
+    caplog.clear()
+    assert invoke("compilemessages").exit_code == 0
+    assert load_project_messages(project, "de").gettext("Results") == "Ergebnisse"
+    assert "compilemessages" not in caplog.text

@@ -39,7 +39,7 @@ class Results(Page):
 
     @staticmethod
     def vars_for_template(player):
-        return dict(thanks=gettext("Thank you"), name="Ann")
+        return dict(thanks=gettext("Thank you"), name="Ann", one=cu(1), three=cu(3))
 
 
 page_sequence = [Ask, Wait, Results]
