@@ -34,10 +34,13 @@ class ProjectMessages:
 
     def blocktrans(self, message: str, values: dict[str, object]) -> Markup:
         """`{{ blocktrans }}`: the translated block, its `%(name)s` filled in and escaped."""
-        translated = Markup(self.translations.gettext(message))
-        if not values:
-            return translated
-        return translated % {name: escape(value) for name, value in values.items()}
+        escaped = {name: escape(value) for name, value in values.items()}
+        # Always formatted, even without names: the message writes a literal % as %%.
+        try:
+            return Markup(self.translations.gettext(message)) % escaped
+        except (KeyError, ValueError, TypeError):
+            # A translation that names another placeholder: the block as written instead.
+            return Markup(message) % escaped
 
 
 def load_project_messages(project_root: Path, language_code: str) -> ProjectMessages:
