@@ -54,7 +54,8 @@ class BuiltinTexts:
         """The form of a text for an amount ('{} Punkt', '{} Punkte'), by the language's rule."""
         whole = Decimal(amount).copy_abs()
         # A fraction takes the form of a small plural ('1,5 Punkte'), as in most languages.
-        count = int(whole) if whole == whole.to_integral_value() else 2
+        whole_number = whole.is_finite() and whole == whole.to_integral_value()
+        count = int(whole) if whole_number else 2
         forms = self.plurals.get(singular)
         if forms is None:
             return singular if count == 1 else plural
@@ -86,6 +87,7 @@ def _read_catalogue(name: str) -> BuiltinTexts | None:
     )
 
 
+@functools.cache
 def builtin_translations(language_code: str) -> BuiltinTexts:
     """Our texts in LANGUAGE_CODE, falling back from de_AT to de, and to English."""
     for name in candidates(language_code):
