@@ -11,6 +11,7 @@ from .models.app_tables import ProjectTables, build_tables
 from .models.context import ProjectContext
 from .models.database import Database, sqlite_url_for
 from .project import Project, load_project
+from .project.deployment import Deployment
 
 if TYPE_CHECKING:
     import jinja2
@@ -29,6 +30,7 @@ class Runtime:
     templates: jinja2.Environment
     group_layer: GroupLayer
     debug: bool = True
+    deployment: Deployment = field(default_factory=Deployment)
     _plans: dict[tuple[str, ...], list[PageSlot]] = field(default_factory=dict)
 
     def plan_for(self, app_sequence: list[str] | tuple[str, ...]) -> list[PageSlot]:
@@ -51,8 +53,13 @@ def build_runtime(
     database_url: str | None = None,
     group_layer_url: str = "memory://",
     debug: bool = True,
+    deployment: Deployment | None = None,
 ) -> Runtime:
-    """Load the project (if given a folder) and assemble its runtime; nothing is connected yet."""
+    """Load the project (if given a folder) and assemble its runtime; nothing is connected yet.
+
+    The URLs and debug are given explicitly; `deployment` supplies the rest (pool sizes, the
+    waiting sockets' re-read interval), with an empty environment's defaults.
+    """
     from .live.group_layer import GroupLayer
     from .project.template_checks import check_templates
     from .templating.environment import build_environment
@@ -68,13 +75,21 @@ def build_runtime(
     )
     templates = build_environment(loaded.root, list(loaded.apps), loaded.settings.language_code)
     check_templates(loaded, templates)
+    deployment = deployment or Deployment(project_folder=loaded.root)
     url = database_url or sqlite_url_for(loaded.root / "db.sqlite3")
     return Runtime(
         project=loaded,
         tables=tables,
-        database=Database(url, tables, context),
+        database=Database(
+            url,
+            tables,
+            context,
+            pool_size=deployment.db_pool_size,
+            max_overflow=deployment.db_max_overflow,
+        ),
         context=context,
         templates=templates,
         group_layer=GroupLayer.from_url(group_layer_url),
         debug=debug,
+        deployment=deployment,
     )

@@ -151,4 +151,6 @@ async def play_participants(
 
 def _app_for(runtime: Runtime) -> Any:
     # App errors are raised to the bot, so that the report shows where in the app they happened.
-    return create_app(runtime, create_tables=False, raise_app_errors=True)
+    return create_app(
+        runtime, create_tables=False, raise_app_errors=True, deployment=runtime.deployment
+    )

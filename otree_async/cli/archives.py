@@ -5,7 +5,6 @@ An .otreezip is a gzipped tar of the project folder with settings.py at its root
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from .environment import project_root
+from ..project.deployment import child_environment, read_deployment
 
 SUFFIX = ".otreezip"
 # Left out of an archive: version control, editors, caches, virtualenvs, local data, secrets.
@@ -81,7 +80,7 @@ def zip_command() -> None:
 
     Leaves out .git, virtualenvs, caches, .env and the database.
     """
-    root = project_root()
+    root = read_deployment(serving=False).project_folder
     archive = Path.cwd() / f"{root.name}{SUFFIX}"
     zip_project(root, archive)
     click.echo(f"Saved your project into {archive.name}")
@@ -127,8 +126,7 @@ def _serve(archive: Path, port: str) -> _Running:
     folder = tempfile.TemporaryDirectory(prefix="otree-zipserver-")
     unzip_project(archive, Path(folder.name))
     click.echo(f"Running {archive.name} (a fresh database; edits arrive as a newer {SUFFIX})")
-    environment = {**os.environ, "OTREE_ASYNC_PROJECT": folder.name}
-    environment.pop("DATABASE_URL", None)
+    environment = child_environment({"OTREE_ASYNC_PROJECT": folder.name, "DATABASE_URL": None})
     command = [sys.executable, "-m", "otree_async.cli", "devserver", port]
     process = subprocess.Popen(command, cwd=folder.name, env=environment)
     return _Running(archive, archive.stat().st_mtime, folder, process)

@@ -19,8 +19,8 @@ from ..bots.session_run import describe_failures
 from ..errors import SessionCreationError
 from ..flow.export_files import write_export_folder
 from ..project.checks import group_size_multiple
+from ..project.deployment import read_deployment
 from ..runtime import Runtime, build_runtime
-from .environment import project_root
 from .progress import Progress
 
 BAR_FROM_PARTICIPANTS = 50
@@ -134,9 +134,10 @@ def test(
         # oTree's folder name when --export has no path, e.g. __temp_bots_Dec01_20h15m13.7s
         stamp = datetime.datetime.now().strftime("__temp_bots_%b%d_%Hh%Mm%S.%f")[:-5] + "s"
         export_folder = Path(export_path or stamp).resolve()
+    deployment = read_deployment()
     with tempfile.TemporaryDirectory(prefix="otree-async-test-") as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bots.sqlite3'}"
-        runtime = build_runtime(project_root(), database_url=url)
+        runtime = build_runtime(deployment.project_folder, database_url=url, deployment=deployment)
         runs = _plan(runtime, config_name, num_participants)
         started = time.perf_counter()
         results = asyncio.run(_play(runtime, runs, export_folder))

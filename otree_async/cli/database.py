@@ -10,8 +10,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as DbSession
 
 from ..flow.session_creation import create_session
+from ..project.deployment import read_deployment
 from ..runtime import Runtime
-from .environment import describe_database, load_runtime, project_root, run_with_database
+from .environment import describe_database, load_runtime, run_with_database
 from .progress import Progress
 
 BAR_FROM_PARTICIPANTS = 100
@@ -33,7 +34,7 @@ def resetdb(noinput: bool) -> None:
     Drops every table of DATABASE_URL (default: db.sqlite3 in the project folder), then
     creates the framework's and the apps' tables.
     """
-    runtime = load_runtime(project_root())
+    runtime = load_runtime(read_deployment(serving=False))
     where = describe_database(runtime.database.url)
     if not noinput and not click.confirm(f"This deletes all data in {where}. Continue?"):
         raise click.ClickException("Nothing was deleted.")
@@ -84,7 +85,7 @@ def create_session_command(
     Creates a session of session config CONFIG with N participants in DATABASE_URL (default:
     db.sqlite3 in the project folder) and prints the session-wide and participant links.
     """
-    runtime = load_runtime(project_root())
+    runtime = load_runtime(read_deployment(serving=False))
     shown = num_participants >= BAR_FROM_PARTICIPANTS
 
     async def work(runtime: Runtime) -> dict[str, Any]:

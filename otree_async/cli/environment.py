@@ -1,11 +1,9 @@
-"""What the commands read from the environment: project folder, database and group layer URLs."""
+"""What the commands share: the configured database, its description, and running work on it."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -14,22 +12,21 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import ConfigurationError
 from ..models.database import normalize_database_url, sqlite_url_for
-from ..project import project_root_from_env
+from ..project.deployment import Deployment
 from ..runtime import Runtime, build_runtime
 
 T = TypeVar("T")
 SQLITE_FILE = "db.sqlite3"
 
 
-def project_root() -> Path:
-    """The project folder: $OTREE_ASYNC_PROJECT or the current directory, resolved."""
-    return project_root_from_env().resolve()
-
-
-def database_url(root: Path) -> str:
+def database_url(deployment: Deployment) -> str:
     """$DATABASE_URL (oTree-style URLs accepted), else db.sqlite3 in the project folder."""
-    configured = os.environ.get("DATABASE_URL", "").strip()
-    return normalize_database_url(configured) if configured else sqlite_url_for(root / SQLITE_FILE)
+    configured = deployment.database_url
+    return (
+        normalize_database_url(configured)
+        if configured
+        else sqlite_url_for(deployment.project_folder / SQLITE_FILE)
+    )
 
 
 def describe_database(url: str) -> str:
@@ -41,17 +38,16 @@ def describe_database(url: str) -> str:
     return f"the database {rendered}"
 
 
-def group_layer_url() -> str:
-    """$OTREE_ASYNC_GROUP_LAYER_URL, else $REDIS_URL, else memory:// (one process only)."""
-    return (
-        os.environ.get("OTREE_ASYNC_GROUP_LAYER_URL") or os.environ.get("REDIS_URL") or "memory://"
-    )
-
-
-def load_runtime(root: Path, *, debug: bool = True, layer_url: str = "memory://") -> Runtime:
+def load_runtime(
+    deployment: Deployment, *, debug: bool = True, layer_url: str = "memory://"
+) -> Runtime:
     """Load and validate the project with the configured database; nothing is connected."""
     return build_runtime(
-        root, database_url=database_url(root), group_layer_url=layer_url, debug=debug
+        deployment.project_folder,
+        database_url=database_url(deployment),
+        group_layer_url=layer_url,
+        debug=debug,
+        deployment=deployment,
     )
 
 

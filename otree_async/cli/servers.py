@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import socket
-from pathlib import Path
 
 import click
 import uvicorn
 
 from ..errors import ConfigurationError
 from ..live.group_layer import GroupLayer
+from ..project.deployment import Deployment, read_deployment, share_with_workers
 from ..runtime import Runtime
-from ..web.admin_auth import auth_level
 from .environment import (
     database_url,
     describe_database,
     first_line,
-    group_layer_url,
     load_runtime,
-    project_root,
     run_with_database,
     without_password,
 )
@@ -56,9 +52,8 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def _prepare(runtime: Runtime) -> None:
-    """Check OTREE_AUTH_LEVEL, create missing tables once before any worker starts, and
-    reach the group layer."""
-    auth_level()  # a mistyped level stops here with the reason, not in every worker
+    """Create missing tables once before any worker starts, and reach the group layer."""
+    layer_url = runtime.deployment.group_layer_url
 
     async def work(runtime: Runtime) -> None:
         await runtime.database.create_tables()
@@ -68,7 +63,7 @@ def _prepare(runtime: Runtime) -> None:
                 await runtime.group_layer.disconnect()
             except Exception as exc:
                 raise ConfigurationError(
-                    f"Cannot connect to the group layer {without_password(group_layer_url())}: "
+                    f"Cannot connect to the group layer {without_password(layer_url)}: "
                     f"{first_line(exc)} Check REDIS_URL / OTREE_ASYNC_GROUP_LAYER_URL and that "
                     "the server is running."
                 ) from exc
@@ -80,7 +75,7 @@ def _announce(runtime: Runtime, host: str, port: int, workers: int) -> None:
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     click.echo(f"Project:     {runtime.project.root}")
     click.echo(f"Database:    {describe_database(runtime.database.url)}")
-    click.echo(f"Group layer: {without_password(group_layer_url())}")
+    click.echo(f"Group layer: {without_password(runtime.deployment.group_layer_url)}")
     click.echo(f"Workers:     {workers}")
     click.echo(f"Open http://{shown_host}:{port}/demo")
 
@@ -95,11 +90,12 @@ def devserver(address: str | None) -> None:
     project changes.
     """
     host, port = parse_address(address, "127.0.0.1", DEFAULT_PORT)
-    root = project_root()
-    runtime = load_runtime(root, layer_url=group_layer_url())
+    deployment = read_deployment()  # a mistyped OTREE_AUTH_LEVEL stops here, not in a worker
+    root = deployment.project_folder
+    runtime = load_runtime(deployment, layer_url=deployment.group_layer_url)
     _prepare(runtime)
     _check_port_free(host, port)
-    os.environ["OTREE_ASYNC_PROJECT"] = str(root)
+    share_with_workers(deployment)
     _announce(runtime, host, port, 1)
     uvicorn.run(
         APP_FACTORY,
@@ -112,9 +108,10 @@ def devserver(address: str | None) -> None:
     )
 
 
-def _refuse_unshared_workers(workers: int, layer_url: str, root: Path) -> None:
+def _refuse_unshared_workers(workers: int, deployment: Deployment) -> None:
+    layer_url = deployment.group_layer_url
     if workers > 1 and not GroupLayer.from_url(layer_url).crosses_processes:
-        database = describe_database(database_url(root))
+        database = describe_database(database_url(deployment))
         raise click.ClickException(
             f"--workers {workers} needs a group layer shared by all workers, but it is "
             f"{layer_url} (one process only) and the database is {database}. "
@@ -123,8 +120,8 @@ def _refuse_unshared_workers(workers: int, layer_url: str, root: Path) -> None:
         )
 
 
-def _default_port() -> int:
-    configured = os.environ.get("PORT", "").strip()
+def _default_port(deployment: Deployment) -> int:
+    configured = deployment.port
     if not configured:
         return DEFAULT_PORT
     if not configured.isdigit():
@@ -148,16 +145,15 @@ def prodserver(address: str | None, workers: int) -> None:
     prodserver1of2, webandworkers. Reads DATABASE_URL (postgres:// accepted; default db.sqlite3)
     and REDIS_URL for the group layer (default memory://). OTREE_PRODUCTION defaults to 1.
     """
-    host, port = parse_address(address, "0.0.0.0", _default_port())
-    root = project_root()
-    layer_url = group_layer_url()
-    _refuse_unshared_workers(workers, layer_url, root)
-    os.environ.setdefault("OTREE_PRODUCTION", "1")
-    debug = os.environ["OTREE_PRODUCTION"] in ("", "0")
-    runtime = load_runtime(root, debug=debug, layer_url=layer_url)
+    deployment = read_deployment(production_by_default=True)
+    host, port = parse_address(address, "0.0.0.0", _default_port(deployment))
+    _refuse_unshared_workers(workers, deployment)
+    runtime = load_runtime(
+        deployment, debug=not deployment.production, layer_url=deployment.group_layer_url
+    )
     _prepare(runtime)
     _check_port_free(host, port)
-    os.environ["OTREE_ASYNC_PROJECT"] = str(root)
+    share_with_workers(deployment)
     _announce(runtime, host, port, workers)
     if workers > 1 and runtime.database.is_sqlite:
         click.echo("Note: several workers share one SQLite file; PostgreSQL scales further.")
@@ -168,7 +164,7 @@ def prodserver(address: str | None, workers: int) -> None:
         port=port,
         workers=workers,
         # One line per request costs more than the request at hundreds of participants.
-        access_log=os.environ.get("OTREE_ASYNC_ACCESS_LOG", "") not in ("", "0"),
+        access_log=deployment.access_log,
         # Participants wait on wait pages; keep their connections open across the wait.
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )

@@ -8,11 +8,11 @@ import click
 
 from ..errors import ConfigurationError
 from ..i18n.extraction import compile_messages, make_messages
-from .environment import project_root
+from ..project.deployment import read_deployment
 
 
 def _project_folder() -> Path:
-    root = project_root()
+    root = read_deployment(serving=False).project_folder
     if not (root / "settings.py").is_file():
         raise ConfigurationError(
             f"No settings.py in {root}. Run this command in your project folder."

@@ -3,17 +3,14 @@
 The pattern every socket here follows: subscribe to the channel first, then read the
 database, so a notice published in between is never missed. A "ready" or "advanced" notice is
 answered at once; the database is read again after any other notice, after a group-layer
-reconnect, and every RECHECK_SECONDS (or $OTREE_ASYNC_WAIT_RECHECK_SECONDS) as a safety net.
+reconnect, and every deployment.wait_recheck_seconds ($OTREE_ASYNC_WAIT_RECHECK_SECONDS) as a
+safety net.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import logging
-import math
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,10 +18,6 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..runtime import Runtime
 
-logger = logging.getLogger(__name__)
-
-RECHECK_SECONDS = 20.0
-RECHECK_VARIABLE = "OTREE_ASYNC_WAIT_RECHECK_SECONDS"
 # Notices that say the condition now holds ("ready": a wait page completed or a group formed;
 # "advanced": the server moved the participant on). Anything else only prompts a re-read.
 DONE_NOTICES = frozenset({"ready", "advanced"})
@@ -45,7 +38,9 @@ async def wait_until(
             state = await read_state()
             if state is None or state[1]:
                 return True
-            message = await _next_message(subscription, stop)
+            message = await _next_message(
+                subscription, stop, runtime.deployment.wait_recheck_seconds
+            )
             if message is not None and message.get("type") in DONE_NOTICES:
                 # Published only after the commit that made it true, so the socket can answer
                 # at once instead of queueing behind other requests for a database read.
@@ -53,8 +48,10 @@ async def wait_until(
     return False
 
 
-async def _next_message(subscription: Any, stop: asyncio.Future[Any]) -> dict[str, Any] | None:
-    getter = asyncio.create_task(subscription.get(timeout=recheck_seconds()))
+async def _next_message(
+    subscription: Any, stop: asyncio.Future[Any], recheck_seconds: float
+) -> dict[str, Any] | None:
+    getter = asyncio.create_task(subscription.get(timeout=recheck_seconds))
     done, _ = await asyncio.wait({getter, stop}, return_when=asyncio.FIRST_COMPLETED)
     if getter not in done:
         getter.cancel()
@@ -63,32 +60,6 @@ async def _next_message(subscription: Any, stop: asyncio.Future[Any]) -> dict[st
         return None
     result: dict[str, Any] | None = getter.result()
     return result
-
-
-def recheck_seconds() -> float:
-    """Seconds between safety-net re-reads: $OTREE_ASYNC_WAIT_RECHECK_SECONDS or RECHECK_SECONDS."""
-    configured = os.environ.get(RECHECK_VARIABLE, "").strip()
-    return _parse_recheck_seconds(configured) if configured else RECHECK_SECONDS
-
-
-@functools.cache
-def _parse_recheck_seconds(configured: str) -> float:
-    # Cached per value: a bad setting is logged once per process, not on every wait, and a
-    # participant's wait page keeps working on the default instead of failing.
-    try:
-        seconds = float(configured)
-    except ValueError:
-        seconds = math.nan
-    if math.isfinite(seconds) and seconds > 0:
-        return seconds
-    logger.warning(
-        "%s=%r is not a positive number of seconds; wait pages re-read the database every "
-        "%g s instead. Set it to e.g. 20, or unset it.",
-        RECHECK_VARIABLE,
-        configured,
-        RECHECK_SECONDS,
-    )
-    return RECHECK_SECONDS
 
 
 async def serve_until(

@@ -9,7 +9,6 @@ end; nobody calls `.save()`.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -38,6 +37,9 @@ T = TypeVar("T")
 READ_ONLY_OPTION = "otree_async_read_only"
 # How long a unit of work waits for the (one) SQLite connection of its process.
 SQLITE_TURN_TIMEOUT_SECONDS = 300
+# PostgreSQL connections per worker process, unless the deployment says otherwise.
+POOL_SIZE = 10
+MAX_OVERFLOW = 0
 
 
 def normalize_database_url(url: str) -> str:
@@ -92,7 +94,9 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(
+    url: str, *, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW
+) -> AsyncEngine:
     """An async engine for SQLite (one connection per process) or PostgreSQL."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -109,8 +113,8 @@ def create_engine(url: str) -> AsyncEngine:
     # participants that meant a new connection (a new server process) for most requests.
     return create_async_engine(
         url,
-        pool_size=int(os.environ.get("OTREE_ASYNC_DB_POOL_SIZE", "10")),
-        max_overflow=int(os.environ.get("OTREE_ASYNC_DB_MAX_OVERFLOW", "0")),
+        pool_size=pool_size,
+        max_overflow=max_overflow,
         pool_timeout=60,
         pool_pre_ping=True,
     )
@@ -133,9 +137,17 @@ def create_sqlite_worker(url: str) -> SQLiteWorker:
 class Database:
     """The engine plus everything needed to open units of work for one project."""
 
-    def __init__(self, url: str, tables: ProjectTables, context: ProjectContext) -> None:
+    def __init__(
+        self,
+        url: str,
+        tables: ProjectTables,
+        context: ProjectContext,
+        *,
+        pool_size: int = POOL_SIZE,
+        max_overflow: int = MAX_OVERFLOW,
+    ) -> None:
         self.url = normalize_database_url(url)
-        self.engine = create_engine(self.url)
+        self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=max_overflow)
         self.tables = tables
         self.context = context
         self.is_sqlite = self.engine.dialect.name == "sqlite"

@@ -2,7 +2,7 @@
 templates, validated once at start with messages that say what to fix."""
 
 from .descriptions import App, AppConstants, Project, Room, SessionConfig, Settings
-from .loading import load_project, project_root_from_env
+from .loading import load_project
 
 __all__ = [
     "App",
@@ -12,5 +12,4 @@ __all__ = [
     "SessionConfig",
     "Settings",
     "load_project",
-    "project_root_from_env",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ..errors import ConfigurationError
@@ -38,8 +37,3 @@ def load_project(root: Path | str) -> Project:
         project.apps = load_apps(root, settings)
     check_project(project)
     return project
-
-
-def project_root_from_env() -> Path:
-    """The project folder: $OTREE_ASYNC_PROJECT or the current directory."""
-    return Path(os.environ.get("OTREE_ASYNC_PROJECT", os.getcwd()))

@@ -8,7 +8,6 @@ index, start links, monitor, advancing); STUDY puts every admin page behind the 
 from __future__ import annotations
 
 import functools
-import os
 import secrets
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
@@ -17,24 +16,19 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ..errors import ConfigurationError
+from ..project.deployment import Deployment
 from .admin_templates import render_admin
 from .responses import error_page, runtime_of
 
-AUTH_LEVELS = ("", "DEMO", "STUDY")
 LOGGED_IN_KEY = "otree_admin"
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def auth_level() -> str:
-    """OTREE_AUTH_LEVEL, checked: '', 'DEMO' or 'STUDY'."""
-    level = os.environ.get("OTREE_AUTH_LEVEL", "").strip().upper()
-    if level not in AUTH_LEVELS:
-        raise ConfigurationError(
-            f"OTREE_AUTH_LEVEL is {level!r}; use DEMO, STUDY, or leave it empty (no login)."
-        )
-    return level
+def deployment_of(request: Request) -> Deployment:
+    """The deployment settings that create_app put on app.state."""
+    deployment: Deployment = request.app.state.deployment
+    return deployment
 
 
 def is_logged_in(request: Request) -> bool:
@@ -44,7 +38,7 @@ def is_logged_in(request: Request) -> bool:
 
 def may_see(request: Request, *, public_in_demo: bool) -> bool:
     """Whether the auth level lets this request see an admin page."""
-    level = auth_level()
+    level = deployment_of(request).auth_level
     if level == "" or (level == "DEMO" and public_in_demo):
         return True
     return is_logged_in(request)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,11 +18,11 @@ from starlette.staticfiles import StaticFiles
 from ..errors import DatabaseUnavailable
 from ..live import auto_advance
 from ..live import wait_pages as wait_page_sockets
-from ..project import Project, project_root_from_env
+from ..project import Project
+from ..project.deployment import Deployment, read_deployment
 from ..runtime import Runtime, build_runtime
 from ..templating.environment import static_directory
 from . import admin, admin_auth, demo, export_routes, participant, rest
-from .admin_auth import auth_level
 from .admin_templates import admin_templates
 from .responses import busy_page
 from .sweeper import run_sweeper
@@ -54,6 +53,7 @@ def create_app(
     database_url: str | None = None,
     group_layer_url: str = "memory://",
     debug: bool = True,
+    deployment: Deployment | None = None,
     create_tables: bool = True,
     run_timeouts: bool = True,
     raise_app_errors: bool = False,
@@ -61,15 +61,21 @@ def create_app(
 ) -> Starlette:
     """Build the ASGI app of a project; the lifespan connects the database and group layer.
 
+    Without `deployment`, the environment is read here, once: a mistyped OTREE_AUTH_LEVEL
+    stops the server with the reason. The URLs and debug apply when `project` is a folder.
     raise_app_errors: an error in experiment code on a participant page is raised to the caller
     (the in-process bot runner reports it) instead of becoming an error page.
     """
-    auth_level()  # a mistyped OTREE_AUTH_LEVEL stops the server here, with the reason
+    deployment = deployment or read_deployment()
     runtime = (
         project
         if isinstance(project, Runtime)
         else build_runtime(
-            project, database_url=database_url, group_layer_url=group_layer_url, debug=debug
+            project,
+            database_url=database_url,
+            group_layer_url=group_layer_url,
+            debug=debug,
+            deployment=deployment,
         )
     )
 
@@ -117,22 +123,18 @@ def create_app(
     )
     app.state.runtime = runtime
     app.state.raise_app_errors = raise_app_errors
+    app.state.deployment = deployment
     app.state.admin_templates = admin_templates()
     return app
 
 
-def is_production() -> bool:
-    """OTREE_PRODUCTION set to anything but '', '0' means production (no debug details)."""
-    return os.environ.get("OTREE_PRODUCTION", "") not in ("", "0")
-
-
 def app_from_environment() -> Starlette:
-    """uvicorn factory: project from $OTREE_ASYNC_PROJECT or cwd, $DATABASE_URL, $REDIS_URL."""
+    """uvicorn factory: each worker process reads its deployment from the environment."""
+    deployment = read_deployment()
     return create_app(
-        project_root_from_env(),
-        database_url=os.environ.get("DATABASE_URL"),
-        group_layer_url=os.environ.get("OTREE_ASYNC_GROUP_LAYER_URL")
-        or os.environ.get("REDIS_URL")
-        or "memory://",
-        debug=not is_production(),
+        deployment.project_folder,
+        database_url=deployment.database_url,
+        group_layer_url=deployment.group_layer_url,
+        debug=not deployment.production,
+        deployment=deployment,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from typing import Any
 
@@ -13,6 +12,7 @@ from starlette.routing import Route
 
 from ..errors import SessionCreationError
 from ..flow.session_info import create_session_for_api, list_sessions, session_details
+from .admin_auth import deployment_of
 from .responses import run_step, runtime_of
 
 REST_KEY_HEADER = "otree-rest-key"
@@ -27,9 +27,9 @@ CREATE_ARGUMENTS = {
 
 def rest_key_problem(request: Request) -> JSONResponse | None:
     """Check the otree-rest-key header against OTREE_REST_KEY when a key is configured."""
-    expected = os.environ.get("OTREE_REST_KEY")
-    auth_level = os.environ.get("OTREE_AUTH_LEVEL", "")
-    if not expected and not auth_level:
+    deployment = deployment_of(request)
+    expected = deployment.rest_key
+    if not expected and not deployment.auth_level:
         return None
     given = request.headers.get(REST_KEY_HEADER)
     if given is None:

@@ -130,10 +130,14 @@ async def test_get_sessions_lists_non_demo_sessions(
     assert listed[0]["num_participants"] == 2
 
 
-async def test_rest_key_is_required_when_configured(
-    make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def rest_key_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OTREE_REST_KEY set before the app is built, as before a server starts."""
     monkeypatch.setenv("OTREE_REST_KEY", "s3cret")
+
+
+@pytest.mark.usefixtures("rest_key_configured")
+async def test_rest_key_is_required_when_configured(make_client: ClientFactory) -> None:
     client = await make_client()
     payload = {"session_config_name": "forms", "num_participants": 1}
 

@@ -11,15 +11,16 @@ import pytest
 
 from otree_async.live.group_layer import GroupLayer
 from otree_async.live.waiting import wait_until
+from otree_async.project.deployment import Deployment
 
 CHANNEL = "wait-abc-2-g1"
 
 
 @pytest.fixture
 async def runtime() -> AsyncIterator[Any]:
-    """Just what wait_until uses of a Runtime: its group layer."""
+    """Just what wait_until uses of a Runtime: its group layer and deployment settings."""
     async with GroupLayer.from_url("memory://") as layer:
-        yield SimpleNamespace(group_layer=layer)
+        yield SimpleNamespace(group_layer=layer, deployment=Deployment())
 
 
 class Reader:

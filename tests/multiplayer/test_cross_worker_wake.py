@@ -30,8 +30,8 @@ from sqlalchemy import select
 from websockets.asyncio.client import ClientConnection, connect
 
 from otree_async.flow.channels import wait_channel
-from otree_async.live import waiting
 from otree_async.models.framework import Participant, Session
+from otree_async.project import deployment
 from otree_async.runtime import Runtime
 
 from .servers import ServerProcess
@@ -42,7 +42,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # A bounded wait for the whole batch, not a latency claim (benchmarks/wait_latency.py measures).
 DEADLINE_SECONDS = 30.0
 # Far beyond DEADLINE_SECONDS: a socket told "ready" in time was told by the group layer.
-NO_RECHECK = {waiting.RECHECK_VARIABLE: "3600"}
+NO_RECHECK = {deployment.RECHECK_VARIABLE: "3600"}
 SOCKET_URL = re.compile(r'data-socket-url="(?P<path>/wait_page/[^/"]+/(?P<index>\d+))"')
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
@@ -249,21 +249,20 @@ async def test_ready_crosses_workers_to_every_open_socket(
 
 @pytest.mark.parametrize(
     ("configured", "expected"),
-    [("", waiting.RECHECK_SECONDS), ("3600", 3600.0), (" 0.5 ", 0.5)],
+    [("", deployment.RECHECK_SECONDS), ("3600", 3600.0), (" 0.5 ", 0.5)],
 )
 def test_recheck_interval_comes_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, configured: str, expected: float
 ) -> None:
-    monkeypatch.setenv(waiting.RECHECK_VARIABLE, configured)
-    assert waiting.recheck_seconds() == expected
+    monkeypatch.setenv(deployment.RECHECK_VARIABLE, configured)
+    assert deployment.read_deployment().wait_recheck_seconds == expected
 
 
 @pytest.mark.parametrize("configured", ["twenty", "0", "-5", "nan", "inf"])
 def test_an_invalid_recheck_interval_falls_back_to_the_default_and_says_why(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, configured: str
 ) -> None:
-    monkeypatch.setenv(waiting.RECHECK_VARIABLE, configured)
-    waiting._parse_recheck_seconds.cache_clear()  # the warning is logged once per value
-    with caplog.at_level(logging.WARNING, logger=waiting.__name__):
-        assert waiting.recheck_seconds() == waiting.RECHECK_SECONDS
-    assert f"{waiting.RECHECK_VARIABLE}={configured!r}" in caplog.text
+    monkeypatch.setenv(deployment.RECHECK_VARIABLE, configured)
+    with caplog.at_level(logging.WARNING, logger=deployment.__name__):
+        assert deployment.read_deployment().wait_recheck_seconds == deployment.RECHECK_SECONDS
+    assert f"{deployment.RECHECK_VARIABLE}={configured!r}" in caplog.text

@@ -303,13 +303,20 @@ async def test_the_export_page_of_one_session_links_its_downloads(
     assert (await client.get("/ExportIndex?session_code=nope")).status_code == 404
 
 
-@pytest.mark.parametrize("level", ["STUDY", "DEMO"])
+@pytest.fixture(params=["STUDY", "DEMO"])
+def auth_level_and_rest_key(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An auth level and a REST key, set before the app is built, as on a server."""
+    monkeypatch.setenv("OTREE_AUTH_LEVEL", request.param)
+    monkeypatch.setenv("OTREE_REST_KEY", "rest-secret")
+
+
+@pytest.mark.usefixtures("auth_level_and_rest_key")
 async def test_with_an_auth_level_exports_need_the_login_or_the_rest_key(
-    runtime: Runtime, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch, level: str
+    runtime: Runtime, make_client: ClientFactory
 ) -> None:
     # As in oTree, the export pages are not among the pages DEMO opens to everyone.
-    monkeypatch.setenv("OTREE_AUTH_LEVEL", level)
-    monkeypatch.setenv("OTREE_REST_KEY", "rest-secret")
     await play(runtime)
     stranger = await make_client()
     for url in ("/ExportIndex", "/ExportWide", "/ExportApp?app=export_rounds", "/ExportChat"):
