@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session as DbSession
 
-from ..errors import BotError
+from ..errors import AppCodeError, BotError
 from ..flow.session_creation import create_session
 from ..live.wait_pages import wait_until_ready
 from ..runtime import Runtime
@@ -82,8 +82,12 @@ async def run_session(
         session = create_session(db, rt, config_name, num_participants, is_bot=True)
         return session.code, [(p.code, p.id_in_session) for p in session.participants]
 
-    async with runtime.database.unit_of_work() as uow:
-        session_code, participants = await uow.run(create, runtime)
+    try:
+        async with runtime.database.unit_of_work() as uow:
+            session_code, participants = await uow.run(create, runtime)
+    except AppCodeError as exc:
+        # creating_session failed: show the line of the author's file, as for page errors.
+        raise AppCodeError(describe_exception(exc, runtime.project.root)) from exc
     result = BotRunResult(config_name, session_code, len(participants), case)
     transport = httpx.ASGITransport(app=_app_for(runtime))
 

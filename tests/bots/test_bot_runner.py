@@ -9,6 +9,7 @@ import pytest
 
 from otree_async.bots.session_run import describe_failures, run_bots_in_fresh_database
 from otree_async.bots.stuck import STUCK_AFTER_SECONDS
+from otree_async.errors import AppCodeError
 
 BOTS = Path(__file__).resolve().parents[1] / "projects" / "bots"
 
@@ -59,6 +60,14 @@ async def test_an_error_in_app_code_fails_the_run_at_once_at_the_authors_line() 
     init_py = BOTS / "bot_duel" / "__init__.py"
     assert f'File "{init_py}", line 26, in add_up' in report
     assert "group.total = 1 // 0" in report
+
+
+async def test_an_error_in_creating_session_shows_the_authors_line() -> None:
+    with pytest.raises(AppCodeError) as raised:
+        await run_bots_in_fresh_database(BOTS, ["start_crash"])
+    message = str(raised.value)
+    assert "creating_session in app 'bot_silent' (round 1) raised ZeroDivisionError" in message
+    assert f'File "{BOTS / "bot_silent" / "__init__.py"}", line 26, in creating_session' in message
 
 
 async def test_forms_submission_must_fail_error_fields_and_timeout_happened() -> None:

@@ -5,6 +5,12 @@ SESSION_CONFIGS = [
     # bot without play_round play nothing.
     dict(name="duel", app_sequence=["bot_duel", "bot_silent"], num_demo_participants=2),
     dict(name="silent", app_sequence=["bot_silent"], num_demo_participants=1),
+    dict(
+        name="start_crash",
+        app_sequence=["bot_silent"],
+        num_demo_participants=1,
+        crash_on_start=True,
+    ),
     # tests.py reads these flags to misbehave in one way each.
     dict(name="wrong_page", app_sequence=["bot_duel"], num_demo_participants=2, wrong_page=True),
     dict(name="stuck", app_sequence=["bot_duel"], num_demo_participants=2, stop_early=True),

@@ -21,6 +21,11 @@ class Player(BasePlayer):
     pass
 
 
+def creating_session(subsession: Subsession):
+    if subsession.session.config.get("crash_on_start"):
+        subsession.session.vars["ratio"] = 1 / 0
+
+
 class Goodbye(Page):
     pass
 
