@@ -3,6 +3,7 @@
 OTreeAsyncError                 base of everything below
 ├── ConfigurationError          settings.py, an app module or a template is wrong
 ├── AppCodeError                author code (a hook) raised or returned something invalid
+│   └── TemplateRenderError     a page's template failed while rendering
 ├── LiveMessageError            a live_method got or returned something it cannot handle
 ├── SessionCreationError        a session cannot be created with the given arguments
 ├── BotError                    a bot's expectation failed or it submitted the wrong page
@@ -25,6 +26,16 @@ class ConfigurationError(OTreeAsyncError):
 
 class AppCodeError(OTreeAsyncError):
     """Raised when an author's hook fails or returns a value of the wrong kind."""
+
+
+class TemplateRenderError(AppCodeError):
+    """Raised when a page's template fails to render (a missing include, a failing call...)."""
+
+    def __init__(self, message: str, template_file: str | None, line: int | None) -> None:
+        super().__init__(message)
+        # Where in the template it failed: the file as found on disk, and its line.
+        self.template_file = template_file
+        self.line = line
 
 
 class LiveMessageError(OTreeAsyncError):

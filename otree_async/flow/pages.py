@@ -235,7 +235,8 @@ def render_page(
         slot.page_class.template_name,
         is_wait_page(slot.page_class),
     )
-    return render(runtime.templates, name, context)
+    where = f"Page '{slot.page_name}' in app '{slot.app_name}'"
+    return render(runtime.templates, name, context, where=where)
 
 
 def template_context(

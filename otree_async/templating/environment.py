@@ -11,6 +11,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 
 from .dialect import compile_otree_template
+from .render_errors import NOT_THE_TEMPLATES_FAULT, template_failure
 from .tags import FILTERS, GLOBALS
 from .translations import install_translations, prepare_blocktrans
 
@@ -84,9 +85,23 @@ def build_environment(
     return environment
 
 
-def render(environment: jinja2.Environment, template_name: str, context: dict[str, Any]) -> str:
-    """Render a template with the given variables."""
-    return environment.get_template(template_name).render(context)
+def render(
+    environment: jinja2.Environment,
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    where: str | None = None,
+) -> str:
+    """Render a template with the given variables; a failure raises TemplateRenderError
+    naming `where` (the page), the template, and the file and line that failed."""
+    try:
+        return environment.get_template(template_name).render(context)
+    except NOT_THE_TEMPLATES_FAULT:
+        raise
+    except Exception as exc:
+        loader = environment.loader
+        root = loader.project_root if isinstance(loader, OTreeLoader) else None
+        raise template_failure(exc, template_name, where, root) from exc
 
 
 def template_exists(environment: jinja2.Environment, name: str) -> bool:

@@ -17,6 +17,7 @@ from ..errors import DatabaseUnavailable, OTreeAsyncError
 from ..flow.admin_advance import allowing_session_actions
 from ..flow.results import Notice, Outcome
 from ..runtime import Runtime
+from .debug_page import debug_error_page
 
 logger = logging.getLogger("otree_async")
 
@@ -101,12 +102,12 @@ def error_page(title: str, message: str, status: int) -> HTMLResponse:
 
 
 def app_error_response(runtime: Runtime, exc: OTreeAsyncError, where: str) -> HTMLResponse:
-    """A 500 page for an error in the experiment's code; details only in debug mode."""
+    """A 500 page for an error in the experiment's code; the traceback only in debug mode."""
     if isinstance(exc, DatabaseUnavailable):
         return busy_page(None, exc)
     logger.error("Error in experiment code at %s: %s", where, exc, exc_info=exc)
     if runtime.debug:
-        return error_page("Application error", f"{exc}", 500)
+        return debug_error_page(exc, runtime.project.root, where)
     return error_page(
         "Server error", "Something went wrong. Please tell the experimenter; nothing was lost.", 500
     )
