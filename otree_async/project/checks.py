@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
@@ -9,6 +10,9 @@ from ..errors import ConfigurationError, did_you_mean
 from ..models.fields import declared_fields
 from ..pages import Page, WaitPage
 from .descriptions import App, Project
+from .unsupported import unsupported_in_app, unsupported_in_config, unsupported_notes
+
+logger = logging.getLogger("otree_async")
 
 RESERVED_EVERYWHERE = frozenset(
     {"id", "order", "index", "session", "session_id", "round_number", "subsession",
@@ -23,11 +27,13 @@ RESERVED = {
 
 
 def check_project(project: Project) -> None:
-    """Raise one ConfigurationError listing every problem found, or return quietly."""
+    """Raise one ConfigurationError listing every problem found; log what is not there yet."""
     problems: list[str] = []
     for app in project.apps.values():
         problems.extend(check_app(app))
     problems.extend(_check_group_sizes(project))
+    for config in project.settings.session_configs.values():
+        problems.extend(unsupported_in_config(config, f"{project.root / 'settings.py'}"))
     names_in_url: dict[str, str] = {}
     for app in project.apps.values():
         other = names_in_url.setdefault(app.constants.name_in_url, app.name)
@@ -40,6 +46,8 @@ def check_project(project: Project) -> None:
         raise ConfigurationError(
             "The project has problems to fix before it can run:\n- " + "\n- ".join(problems)
         )
+    for note in unsupported_notes(project):
+        logger.warning(note)
 
 
 def check_app(app: App) -> list[str]:
@@ -60,6 +68,7 @@ def check_app(app: App) -> list[str]:
         problems.append(f"{where}: page_sequence of app '{app.name}' is empty; list its pages.")
     for page in app.page_sequence:
         problems.extend(_check_page(app, page, where))
+    problems.extend(unsupported_in_app(app))
     return problems
 
 

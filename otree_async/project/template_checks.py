@@ -1,6 +1,8 @@
-"""Start-up check that every page's template exists."""
+"""Start-up check that every page's template exists and compiles."""
 
 from __future__ import annotations
+
+import logging
 
 import jinja2
 
@@ -8,6 +10,8 @@ from ..errors import ConfigurationError
 from ..pages import WaitPage
 from ..templating.environment import resolve_page_template, template_exists
 from .descriptions import Project
+
+logger = logging.getLogger("otree_async")
 
 
 def check_templates(project: Project, environment: jinja2.Environment) -> None:
@@ -27,11 +31,28 @@ def check_templates(project: Project, environment: jinja2.Environment) -> None:
                 )
                 continue
             try:
-                environment.get_template(name)
+                template = environment.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(
                     f"Template '{name}' (page '{page.__name__}' in app '{app.name}') has a "
                     f"syntax error on line {exc.lineno}: {exc.message}"
                 )
+                continue
+            if _uses_chat(environment, template):
+                # Not refused: oTree's own sample games have a chat on a page their bots play.
+                logger.warning(
+                    "Page '%s' in app '%s' uses {{ chat }}, which otree-async does not support "
+                    "yet; the page shows a notice in its place.",
+                    page.__name__,
+                    app.name,
+                )
     if problems:
         raise ConfigurationError("Templates to fix:\n- " + "\n- ".join(problems))
+
+
+def _uses_chat(environment: jinja2.Environment, template: jinja2.Template) -> bool:
+    """Whether the template itself (not what it includes) has a {{ chat }} tag."""
+    if environment.loader is None or template.name is None:
+        return False
+    source, _, _ = environment.loader.get_source(environment, template.name)
+    return "_otree_chat(" in source

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from ..money.currency import Currency, RealWorldCurrency, format_amount, format_number
 
+CHAT_NOT_SUPPORTED = "The chat is not available: otree-async does not support {{ chat }} yet."
 NEXT_BUTTON_HTML = '<button class="otree-btn-next btn btn-primary">{label}</button>'
 BACK_BUTTON_HTML = (
     '<p><button type="button" onclick="back_button()" '
@@ -112,13 +113,15 @@ def back_button(label: str = "Back") -> Markup:
 
 
 def chat(channel: Any = None, nickname: Any = None) -> Markup:
-    """A placeholder where the chat widget will be mounted."""
+    """Where the chat widget will be mounted; until chat exists, a notice says so."""
     attributes = ""
     if channel is not None:
         attributes += f' data-channel="{escape(channel)}"'
     if nickname is not None:
         attributes += f' data-nickname="{escape(nickname)}"'
-    return Markup(f'<div class="otree-chat"{attributes}></div>')
+    # Said on the page, not left empty: the experimenter must not think the chat works.
+    notice = f'<div class="alert alert-secondary">{CHAT_NOT_SUPPORTED}</div>'
+    return Markup(f'<div class="otree-chat"{attributes}>{notice}</div>')
 
 
 @pass_context
