@@ -4,16 +4,17 @@ for a failing hook or template; production keeps the plain page."""
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from click.testing import CliRunner
+from cli_support import ENVIRONMENT, otree_async_command
 
-from otree_async.cli import cli
 from otree_async.web.app import create_app
 
 if TYPE_CHECKING:
@@ -152,18 +153,23 @@ async def test_production_keeps_the_plain_page(
 
 
 def test_bots_report_a_template_error_as_a_fail_naming_page_and_template(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     copy = tmp_path / "project"
     shutil.copytree(PROJECT, copy, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3*"))
-    monkeypatch.chdir(copy)
-    monkeypatch.delenv("OTREE_ASYNC_PROJECT", raising=False)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    result = CliRunner().invoke(cli, ["test", "missing_include"])
-    assert result.exit_code == 1
-    assert re.search(r"^FAIL  missing_include", result.output, re.M)
-    failures = result.output[result.output.index("Failures:") :]
+    environment = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT}
+    result = subprocess.run(
+        [*otree_async_command(), "test", "missing_include"],
+        cwd=copy,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert re.search(r"^FAIL  missing_include", result.stdout, re.M)
+    failures = result.stdout[result.stdout.index("Failures:") :]
     assert "Page 'Shown' in app 'dbg_hooks'" in failures
     assert "the template 'dbg_hooks/Shown.html' failed at dbg_hooks/Shown.html line 4" in failures
     assert "there is no template 'dbg_hooks/no_such_part.html'" in failures
-    assert "Traceback (most recent call last)" not in result.output
+    assert "Traceback (most recent call last)" not in result.stdout + result.stderr
