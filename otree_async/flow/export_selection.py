@@ -8,6 +8,7 @@ SQLite too, where a process has one connection.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from ..runtime import Runtime
 
 BATCH_SIZE = 500
+# After each batch an export pauses this many times as long as the batch took, leaving the
+# worker (and the database) to participants' pages: a busier server makes batches slower and
+# so the pauses longer.
+PAUSE_RATIO = 1.0
 Row = list[Any]
 Fetched = TypeVar("Fetched")
 
@@ -103,6 +108,7 @@ async def read_in_batches(
     a thread, outside the transaction and off the event loop."""
     after = 0
     while True:
+        started = time.perf_counter()
         fetched, last = await runtime.database.run(fetch, after, read_only=True)
         rows = await asyncio.to_thread(build, fetched)
         if rows:
@@ -110,3 +116,4 @@ async def read_in_batches(
         if last is None:
             return
         after = last
+        await asyncio.sleep((time.perf_counter() - started) * PAUSE_RATIO)
