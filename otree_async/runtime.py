@@ -93,3 +93,16 @@ def build_runtime(
         debug=debug,
         deployment=deployment,
     )
+
+
+def runtime_for(
+    deployment: Deployment, *, group_layer_url: str = "memory://", debug: bool = True
+) -> Runtime:
+    """The runtime of the deployment's project folder and database; nothing is connected yet."""
+    return build_runtime(
+        deployment.project_folder,
+        database_url=deployment.database_location,
+        group_layer_url=group_layer_url,
+        debug=debug,
+        deployment=deployment,
+    )

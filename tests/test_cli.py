@@ -6,6 +6,8 @@ import asyncio
 import os
 import re
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -22,8 +24,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from otree_async import __version__
-from otree_async.cli import cli, servers
+from otree_async.cli import cli
 from otree_async.models.database import normalize_database_url
+from otree_async.web import servers
 
 # The shared fixtures, under the names the tests ask for.
 clean_environment = cli_support.clean_environment
@@ -455,3 +458,12 @@ def test_prodserver_with_two_workers_on_redis_serves_the_demo(
     while log.read_text().count("Application startup complete") < 2:
         assert time.monotonic() < deadline, f"two workers did not start:\n{log.read_text()}"
         time.sleep(0.3)
+
+
+@pytest.mark.parametrize("module", ["otree_async", "otree_async.cli"])
+def test_python_dash_m_runs_the_command_line(module: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", module, "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"otree-async, version {__version__}"

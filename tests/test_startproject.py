@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from otree_async.cli import cli
-from otree_async.cli.scaffold import template_folder
+from otree_async.project.scaffold import template_folder
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -132,3 +133,36 @@ def participant_links(db: DbSession, runtime: Runtime, code: str) -> dict[str, A
         },
         "participant_codes": list(codes),
     }
+
+
+def _create_with_codes(
+    db: DbSession,
+    runtime: Runtime,
+    config_name: str,
+    count: int,
+    room: str | None,
+    progress: Callable[[int, int], None],
+) -> dict[str, Any]:
+    session = create_session(db, runtime, config_name, count, room_name=room, progress=progress)
+    participants = sorted(session.participants, key=lambda p: p.id_in_session)
+    return {
+        "code": session.code,
+        "anonymous_code": session.anonymous_code,
+        "participant_codes": [participant.code for participant in participants],
+    }
+
+
+async def create_session_now(
+    runtime: Runtime,
+    config_name: str,
+    count: int,
+    room: str | None,
+    progress: Callable[[int, int], None],
+) -> dict[str, Any]:
+    """`create_session`: make missing tables, then the session; its codes and participants'."""
+    await runtime.database.create_tables()
+    async with runtime.database.unit_of_work() as uow:
+        created: dict[str, Any] = await uow.run(
+            _create_with_codes, runtime, config_name, count, room, progress
+        )
+    return created

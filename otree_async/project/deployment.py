@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigurationError
-from ..models.database import MAX_OVERFLOW, POOL_SIZE
+from ..models.database import MAX_OVERFLOW, POOL_SIZE, normalize_database_url, sqlite_url_for
 
 logger = logging.getLogger(__name__)
 
 AUTH_LEVELS = ("", "DEMO", "STUDY")
 RECHECK_SECONDS = 20.0
 RECHECK_VARIABLE = "OTREE_ASYNC_WAIT_RECHECK_SECONDS"
+SQLITE_FILE = "db.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,13 @@ class Deployment:
     wait_recheck_seconds: float = RECHECK_SECONDS
     # $OTREE_ASYNC_ACCESS_LOG: one log line per request in prodserver.
     access_log: bool = False
+
+    @property
+    def database_location(self) -> str:
+        """The database to use: $DATABASE_URL (oTree-style accepted), else the project's SQLite."""
+        if self.database_url:
+            return normalize_database_url(self.database_url)
+        return sqlite_url_for(self.project_folder / SQLITE_FILE)
 
 
 def read_deployment(

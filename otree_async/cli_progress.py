@@ -1,11 +1,19 @@
-"""A click progress bar that can be fed from callbacks and stays silent when not wanted."""
+"""The command line's progress bars: click bars fed from callbacks, silent when not wanted."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any
 
 import click
+
+from .bots.planned_runs import PlannedRun, ProgressFor
+
+BAR_FROM_PARTICIPANTS = 50
+BAR_ON_TERMINAL_FROM_TOTAL = 100
 
 
 class Progress:
@@ -45,3 +53,17 @@ class Progress:
         if self._bar is not None and done > self._done:
             self._bar.update(done - self._done)
         self._done = max(self._done, done)
+
+
+def bars_for(runs: list[PlannedRun]) -> ProgressFor:
+    """The progress bar of each run: shown for big runs, or all on a terminal when many."""
+    total = sum(run.num_participants for run in runs)
+    on_terminal = sys.stdout.isatty() and total >= BAR_ON_TERMINAL_FROM_TOTAL
+
+    @contextlib.contextmanager
+    def bar_for(run: PlannedRun) -> Iterator[Callable[[], None]]:
+        shown = on_terminal or run.num_participants >= BAR_FROM_PARTICIPANTS
+        with Progress(run.label, run.num_participants, shown=shown) as progress:
+            yield progress.step
+
+    return bar_for
