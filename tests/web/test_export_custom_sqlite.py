@@ -7,13 +7,17 @@ import asyncio
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
 from otree_async.runtime import Runtime
-from tests.conftest import PROJECTS, SessionFactory
+
+if TYPE_CHECKING:
+    from conftest import SessionFactory
+
+PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import html
 import io
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import openpyxl
@@ -18,7 +19,11 @@ from otree_async.bots.runner import run_session
 from otree_async.flow import export_selection, export_tables, export_wide
 from otree_async.flow.exports import wide_export
 from otree_async.runtime import Runtime
-from tests.conftest import PROJECTS, ClientFactory
+
+if TYPE_CHECKING:
+    from conftest import ClientFactory
+
+PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 
 # Columns oTree 6.0.15 writes for tests/projects/exports (otree test study --export).
 PARTICIPANT = [
