@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from ..errors import AppCodeError, BotError
 from ..flow.session_creation import create_session
-from ..live.wait_pages import wait_until_ready
+from ..live.wait_sockets import wait_until_ready
 from ..runtime import Runtime
 from ..web.app import create_app
 from .browser import Browser, RunStopped, Waiter

@@ -19,7 +19,7 @@ from ..pages import is_wait_page
 from .advance import pass_completed_wait_page
 from .channels import participant_channel
 from .lookup import find_session, player_for
-from .pages import initialize_participant
+from .page_steps import initialize_participant
 from .results import Notice, Outcome
 from .timeouts import submit_on_timeout
 

@@ -13,7 +13,7 @@ from ..engine.plan import PageSlot
 from ..models.base import table_of
 from ..models.framework import PageTime, Participant
 from ..pages import is_wait_page
-from .arrival_grouping import arrive_by_arrival_time
+from .arrival_groups import arrive_by_arrival_time
 from .hooks import call_author, page_hook
 from .lookup import player_for
 from .results import Notice

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine.plan import PageSlot
 from ..errors import AppCodeError
 from ..models.fields import Field, normalize_choices
-from ..web.forms import FormFieldSpec, PageForm, build_form
+from .form_engine import FormFieldSpec, PageForm, build_form
 from .hooks import call_author, page_hook
 
 if TYPE_CHECKING:

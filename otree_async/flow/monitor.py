@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session as DbSession
 from ..engine.plan import PageSlot
 from ..models.framework import PageTime, Participant
 from ..pages import is_wait_page
-from .arrival_grouping import is_waiting_for_group
+from .arrival_groups import is_waiting_for_group
 from .lookup import find_session
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from ..models.framework import Participant, Session
-from .arrival_grouping import is_waiting_for_group
+from .arrival_groups import is_waiting_for_group
 from .lookup import find_session
 from .session_creation import create_session
 

@@ -20,7 +20,7 @@ from ..pages import is_wait_page
 from .channels import participant_channel
 from .forms import new_form
 from .lookup import player_for
-from .pages import complete_page, store_timeout_values
+from .page_steps import complete_page, store_timeout_values
 from .results import Notice
 
 if TYPE_CHECKING:

@@ -5,28 +5,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session as DbSession
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 
-from ..flow.channels import participant_channel
-from ..flow.lookup import find_participant
+from ..flow.wait_state import read_moved_on
 from .waiting import serve_until
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
 
 
-def _moved_on(db: DbSession, code: str, index: int) -> tuple[str, bool] | None:
-    participant = find_participant(db, code)
-    if participant is None:
-        return None
-    return participant_channel(code), participant.index_in_pages != index
-
-
 def _reader(runtime: Runtime, code: str, index: int) -> Any:
     async def read() -> tuple[str, bool] | None:
-        return await runtime.database.run(_moved_on, code, index, read_only=True)
+        return await runtime.database.run(read_moved_on, code, index, read_only=True)
 
     return read
 

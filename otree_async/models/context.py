@@ -109,7 +109,7 @@ def db_scope(db: DbSession) -> AbstractContextManager[None]:
 
 
 def current_session_actions() -> SessionActions:
-    """How the running flow step moves participants on (set by the web layer's run_step)."""
+    """How the running flow step moves participants on (set by flow.unit_of_work.run_step)."""
     actions = _SESSION_ACTIONS.get()
     if actions is None:
         raise RuntimeError(

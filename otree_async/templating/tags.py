@@ -24,7 +24,7 @@ BACK_BUTTON_HTML = (
 
 
 class RenderableForm(Protocol):
-    """What the form tags need from a page form (web.forms.PageForm provides it)."""
+    """What the form tags need from a page form (flow.form_engine.PageForm provides it)."""
 
     def render_formfield(self, name: str, label: str | None = None) -> Markup: ...
 

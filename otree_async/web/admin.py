@@ -9,9 +9,10 @@ from starlette.routing import Route
 from ..errors import OTreeAsyncError
 from ..flow.admin_advance import advance_last_place, advance_selected
 from ..flow.monitor import monitor_view
+from ..flow.unit_of_work import run_step
 from .admin_auth import admin_page
 from .admin_templates import render_admin
-from .responses import app_error_response, error_page, run_step, runtime_of, to_response
+from .responses import app_error_response, error_page, runtime_of, to_response
 
 MONITOR_REFRESH_SECONDS = 3
 

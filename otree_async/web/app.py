@@ -16,8 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import DatabaseUnavailable
-from ..live import auto_advance
-from ..live import wait_pages as wait_page_sockets
+from ..live import auto_advance, wait_sockets
 from ..project import Project
 from ..project.deployment import Deployment, read_deployment
 from ..runtime import Runtime, build_runtime
@@ -98,7 +97,7 @@ def create_app(
     routes: list[BaseRoute] = [
         *(extra_routes or []),
         *participant.routes,
-        *wait_page_sockets.routes,
+        *wait_sockets.routes,
         *auto_advance.routes,
         *rest.routes,
         *demo.routes,

@@ -10,10 +10,11 @@ from starlette.routing import Route
 from ..errors import OTreeAsyncError
 from ..flow.session_creation import create_session
 from ..flow.session_info import participant_links
+from ..flow.unit_of_work import run_step
 from ..runtime import Runtime
 from .admin_auth import admin_page
 from .admin_templates import render_admin
-from .responses import app_error_response, error_page, run_step, runtime_of
+from .responses import app_error_response, error_page, runtime_of
 
 
 @admin_page(public_in_demo=True)

@@ -13,9 +13,10 @@ from starlette.routing import Route
 
 from ..errors import OTreeAsyncError
 from ..flow.joining import join_session
-from ..flow.pages import initialize_participant, show_page, submit_page
+from ..flow.page_steps import initialize_participant, show_page, submit_page
+from ..flow.unit_of_work import run_step
 from ..i18n import builtin_translations
-from .responses import app_error_response, error_page, run_step, runtime_of, to_response
+from .responses import app_error_response, error_page, runtime_of, to_response
 
 JOINED_COOKIE_KEY = "otree_joined"
 MAX_FORM_FIELDS = 1000

@@ -12,8 +12,9 @@ from starlette.routing import Route
 
 from ..errors import SessionCreationError
 from ..flow.session_info import create_session_for_api, list_sessions, session_details
+from ..flow.unit_of_work import run_step
 from .admin_auth import deployment_of
-from .responses import run_step, runtime_of
+from .responses import runtime_of
 
 REST_KEY_HEADER = "otree-rest-key"
 CREATE_ARGUMENTS = {

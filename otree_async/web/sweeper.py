@@ -7,8 +7,8 @@ import logging
 import random
 
 from ..flow.timeouts import submit_expired_pages
+from ..flow.unit_of_work import run_step
 from ..runtime import Runtime
-from .responses import run_step
 
 logger = logging.getLogger("otree_async.timeouts")
 

@@ -10,10 +10,10 @@ import pytest
 from starlette.datastructures import FormData
 
 from otree_async.errors import ConfigurationError
+from otree_async.flow.form_engine import FormFieldSpec, PageForm, build_form
 from otree_async.models import fields as models
 from otree_async.money.currency import CURRENT_FORMAT, Currency, CurrencyFormat
 from otree_async.templating import build_environment, render
-from otree_async.web.forms import FormFieldSpec, PageForm, build_form
 
 
 def named(field: models.Field, name: str) -> models.Field:

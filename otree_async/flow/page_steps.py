@@ -17,10 +17,10 @@ from ..models.fields import Field
 from ..models.framework import Participant
 from ..pages import Page, is_wait_page
 from ..templating.environment import render, resolve_page_template
-from ..web.forms import PageForm
 from .advance import advance_to, go_back, pass_completed_wait_page, record_page_time
 from .channels import wait_channel
 from .debug_info import debug_tables
+from .form_engine import PageForm
 from .forms import form_target, new_form, run_error_hooks, submitted_form
 from .hooks import call_author, page_hook
 from .lookup import current_url, lock_participant, player_class_in_url, player_for
