@@ -17,6 +17,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
 from ..errors import BotError
+from ..flow.messages import decode, ready
 from ..runtime import Runtime
 from .runner import BotRunResult, play_participants
 
@@ -62,7 +63,7 @@ async def run_session_against_url(
             except (OSError, TimeoutError, WebSocketException):
                 await asyncio.sleep(min(5.0, 0.2 * 2**attempt))
                 continue
-            if message.get("type") != "ready":
+            if decode(message) != ready():
                 raise BotError(f"the wait page's websocket {url} sent {message!r}")
             return
 

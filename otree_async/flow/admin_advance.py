@@ -19,6 +19,7 @@ from ..pages import is_wait_page
 from .advance import pass_completed_wait_page
 from .channels import participant_channel
 from .lookup import find_session, player_for
+from .messages import advanced
 from .page_steps import initialize_participant
 from .results import Notice, Outcome
 from .timeouts import submit_on_timeout
@@ -177,5 +178,5 @@ def advance_one(
     player = player_for(db, runtime, participant, slot)
     if not pass_completed_wait_page(db, runtime, participant, slot, player, notices):
         return False
-    notices.append(Notice(participant_channel(participant.code), {"type": "advanced"}))
+    notices.append(Notice(participant_channel(participant.code), advanced()))
     return True

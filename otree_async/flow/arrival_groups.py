@@ -16,6 +16,7 @@ from ..models.framework import Participant, WaitPageCompletion
 from .channels import participant_channel
 from .hooks import call_author, page_hook
 from .lookup import player_for
+from .messages import ready
 from .results import Notice
 from .wait_pages import run_after_all_players_arrive
 
@@ -185,7 +186,7 @@ def _make_group(
         )
     )
     codes = db.scalars(select(Participant.code).where(Participant.id.in_(participant_ids)))
-    notices.extend(Notice(participant_channel(code), {"type": "ready"}) for code in codes)
+    notices.extend(Notice(participant_channel(code), ready()) for code in codes)
 
 
 def mark_presence(

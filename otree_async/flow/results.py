@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from .messages import Message
 
 
 @dataclass
@@ -11,7 +12,7 @@ class Notice:
     """A message for the group layer, published only after the transaction commits."""
 
     channel: str
-    message: dict[str, Any]
+    message: Message
 
 
 @dataclass

@@ -20,6 +20,7 @@ from ..pages import is_wait_page
 from .channels import participant_channel
 from .forms import new_form
 from .lookup import player_for
+from .messages import advanced
 from .page_steps import complete_page, store_timeout_values
 from .results import Notice
 
@@ -62,4 +63,4 @@ def submit_on_timeout(
     if form is not None:
         store_timeout_values(runtime, slot, player, form)
     complete_page(db, runtime, participant, slot, player, True, notices)
-    notices.append(Notice(participant_channel(participant.code), {"type": "advanced"}))
+    notices.append(Notice(participant_channel(participant.code), advanced()))

@@ -17,6 +17,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..errors import DatabaseUnavailable
 from .admin_advance import allowing_session_actions
+from .messages import encode
 from .results import Notice, Outcome
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ async def run_step(runtime: Runtime, step: Callable[..., Any], *args: Any) -> An
             raise
     notices = [*result.notices, *outbox] if isinstance(result, Outcome) else outbox
     for notice in notices:
-        await runtime.group_layer.publish(notice.channel, notice.message)
+        await runtime.group_layer.publish(notice.channel, encode(notice.message))
     return result
 
 

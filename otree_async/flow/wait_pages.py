@@ -27,6 +27,7 @@ from ..models.base import table_of
 from ..models.framework import Participant, WaitPageArrival, WaitPageCompletion
 from .channels import wait_channel
 from .hooks import call_author, page_hook
+from .messages import ready
 from .results import Notice
 
 if TYPE_CHECKING:
@@ -152,9 +153,7 @@ def arrive(
             session_id=participant.session_id, page_index=slot.index, scope_key=scope_key
         )
     )
-    notices.append(
-        Notice(wait_channel(participant.session.code, slot.index, scope_key), {"type": "ready"})
-    )
+    notices.append(Notice(wait_channel(participant.session.code, slot.index, scope_key), ready()))
     return True
 
 

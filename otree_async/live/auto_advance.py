@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 
+from ..flow.messages import advanced
 from ..flow.wait_state import read_moved_on
 from .waiting import serve_until
 
@@ -27,7 +28,7 @@ async def auto_advance_socket(websocket: WebSocket) -> None:
     runtime: Runtime = websocket.app.state.runtime
     code = websocket.path_params["code"]
     index = int(websocket.path_params["index"])
-    await serve_until(websocket, runtime, _reader(runtime, code, index), {"type": "advanced"})
+    await serve_until(websocket, runtime, _reader(runtime, code, index), advanced())
 
 
 routes = [WebSocketRoute("/auto_advance/{code}/{index:int}", auto_advance_socket)]

@@ -35,6 +35,7 @@ from typing import Any, Final, Self
 from urllib.parse import urlsplit
 
 from otree_async.errors import ConfigurationError, did_you_mean
+from otree_async.flow.messages import encode, reconnected
 from otree_async.live.backends.base import Backend, Event, Reconnected
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ DEFAULT_MAX_QUEUED: Final = 1000
 
 def reconnected_notice() -> dict[str, Any]:
     """The message a subscription yields when it may have missed messages."""
-    return {"type": "reconnected"}
+    return encode(reconnected())
 
 
 class Subscription:
@@ -92,7 +93,7 @@ class Subscription:
             )
             self._queue.clear()
             message = reconnected_notice()
-        elif message.get("type") == "reconnected" and self._queue and self._queue[-1] == message:
+        elif message == reconnected() and self._queue and self._queue[-1] == message:
             return  # one pending notice is enough
         self._queue.append(message)
         self._arrived.set()

@@ -14,6 +14,7 @@ from starlette.websockets import WebSocket
 from ..engine.arrival_grouping import PRESENCE_TIMEOUT_SECONDS
 from ..flow.arrival_groups import mark_presence
 from ..flow.channels import is_participant_channel
+from ..flow.messages import encode, ready
 from ..flow.unit_of_work import run_step
 from ..flow.wait_state import WaitScope, WaitState, read_wait_state
 from .waiting import serve_until, wait_until
@@ -62,7 +63,7 @@ async def wait_until_ready(
 async def _report_presence(runtime: Runtime, code: str, index: int, connected: bool) -> None:
     notices = await run_step(runtime, mark_presence, code, index, connected)
     for notice in notices:
-        await runtime.group_layer.publish(notice.channel, notice.message)
+        await runtime.group_layer.publish(notice.channel, encode(notice.message))
 
 
 async def _keep_present(runtime: Runtime, code: str, index: int) -> None:
@@ -81,11 +82,11 @@ async def wait_page_socket(websocket: WebSocket) -> None:
     state = await reader()
     reader = _first_answering(state, reader)
     if state is None or not is_participant_channel(state[0]):
-        await serve_until(websocket, runtime, reader, {"type": "ready"})
+        await serve_until(websocket, runtime, reader, ready())
         return
     heartbeat = asyncio.create_task(_keep_present(runtime, code, index))
     try:
-        await serve_until(websocket, runtime, reader, {"type": "ready"})
+        await serve_until(websocket, runtime, reader, ready())
     finally:
         heartbeat.cancel()
         with contextlib.suppress(asyncio.CancelledError):

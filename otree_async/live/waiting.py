@@ -16,11 +16,9 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from ..flow.messages import Message, decode, encode, lets_page_go_on
 from ..runtime import Runtime
 
-# Notices that say the condition now holds ("ready": a wait page completed or a group formed;
-# "advanced": the server moved the participant on). Anything else only prompts a re-read.
-DONE_NOTICES = frozenset({"ready", "advanced"})
 # (channel, done): the channel to listen on and whether the condition already holds.
 StateReader = Callable[[], Awaitable[tuple[str, bool] | None]]
 
@@ -41,7 +39,9 @@ async def wait_until(
             message = await _next_message(
                 subscription, stop, runtime.deployment.wait_recheck_seconds
             )
-            if message is not None and message.get("type") in DONE_NOTICES:
+            # "ready" (a wait page completed, a group formed) or "advanced" (the server moved
+            # the participant on); anything else only prompts a re-read.
+            if lets_page_go_on(decode(message)):
                 # Published only after the commit that made it true, so the socket can answer
                 # at once instead of queueing behind other requests for a database read.
                 return True
@@ -63,7 +63,7 @@ async def _next_message(
 
 
 async def serve_until(
-    websocket: WebSocket, runtime: Runtime, read_state: StateReader, message: dict[str, Any]
+    websocket: WebSocket, runtime: Runtime, read_state: StateReader, message: Message
 ) -> None:
     """Accept the socket, wait until done, send `message`, close; stop if the browser leaves."""
     await websocket.accept()
@@ -71,7 +71,7 @@ async def serve_until(
     try:
         if await wait_until(runtime, read_state, watcher):
             with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-                await websocket.send_json(message)
+                await websocket.send_json(encode(message))
                 await websocket.close()
     finally:
         watcher.cancel()

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import random
 
+from ..flow.messages import advanced, encode
 from ..flow.timeouts import submit_expired_pages
 from ..flow.unit_of_work import run_step
 from ..runtime import Runtime
@@ -19,8 +20,8 @@ async def sweep_once(runtime: Runtime) -> int:
     """Submit every page whose deadline has passed; returns how many were submitted."""
     notices = await run_step(runtime, submit_expired_pages)
     for notice in notices:
-        await runtime.group_layer.publish(notice.channel, notice.message)
-    return sum(1 for notice in notices if notice.message.get("type") == "advanced")
+        await runtime.group_layer.publish(notice.channel, encode(notice.message))
+    return sum(1 for notice in notices if notice.message == advanced())
 
 
 async def run_sweeper(runtime: Runtime) -> None:
