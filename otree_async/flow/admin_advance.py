@@ -20,8 +20,9 @@ from .advance import pass_completed_wait_page
 from .channels import participant_channel
 from .lookup import find_session, player_for
 from .messages import advanced
-from .page_steps import initialize_participant
+from .page_steps import start_participant
 from .results import Notice, Outcome
+from .step_context import StepContext
 from .timeouts import submit_on_timeout
 
 if TYPE_CHECKING:
@@ -34,25 +35,23 @@ ADVANCE_SLOWEST_BATCH_SIZE = 20
 
 
 def advance_selected(
-    db: DbSession, runtime: Runtime, session_code: str, participant_codes: Sequence[str]
-) -> Outcome | None:
-    """Advance the given participants of a session by one page; None if no such session."""
-    session = find_session(db, session_code)
+    step: StepContext, session_code: str, participant_codes: Sequence[str]
+) -> Outcome:
+    """Advance the given participants of a session by one page."""
+    session = find_session(step.db, session_code)
     if session is None:
-        return None
-    participants = _lock(db, session.id, Participant.code.in_(list(participant_codes)))
-    return _advanced_outcome(db, runtime, session_code, participants)
+        return Outcome.not_found()
+    participants = _lock(step.db, session.id, Participant.code.in_(list(participant_codes)))
+    return _advanced_outcome(step, session_code, participants)
 
 
-def advance_last_place(
-    db: DbSession, runtime: Runtime, session_code: str, visited_only: bool = False
-) -> Outcome | None:
-    """Advance the participants furthest behind (at most 20); None if no such session."""
-    session = find_session(db, session_code)
+def advance_last_place(step: StepContext, session_code: str, visited_only: bool = False) -> Outcome:
+    """Advance the participants furthest behind (at most 20)."""
+    session = find_session(step.db, session_code)
     if session is None:
-        return None
-    slowest = _last_place(db, runtime, session, visited_only)
-    return _advanced_outcome(db, runtime, session_code, slowest)
+        return Outcome.not_found()
+    slowest = _last_place(step.db, step.runtime, session, visited_only)
+    return _advanced_outcome(step, session_code, slowest)
 
 
 class StepSessionActions:
@@ -61,17 +60,16 @@ class StepSessionActions:
     The advances are carried out once the step has done its own work, in the same
     transaction: a hook that advances its own participant (or one whose page is being
     submitted further up the call) cannot move them twice or recurse into itself. Notices go
-    to the step's outbox, which the caller publishes after the commit.
+    to the step's own, published after the commit.
     """
 
-    def __init__(self, runtime: Runtime, outbox: list[Notice]) -> None:
-        self.runtime = runtime
-        self.outbox = outbox
+    def __init__(self, step: StepContext) -> None:
+        self.step = step
         self.pending: list[Callable[[DbSession], list[Participant]]] = []
 
     def advance_last_place(self, session: Session, visited_only: bool) -> None:
         """Move the participants furthest behind (at most 20) on by one page."""
-        self.pending.append(lambda db: _last_place(db, self.runtime, session, visited_only))
+        self.pending.append(lambda db: _last_place(db, self.step.runtime, session, visited_only))
 
     def advance_selected(self, session: Session, participants: list[Participant]) -> None:
         """Move the given participants of this session on by one page."""
@@ -84,26 +82,27 @@ class StepSessionActions:
         ids = [p.id for p in participants]
         self.pending.append(lambda db: _lock(db, session.id, Participant.id.in_(ids)))
 
-    def carry_out(self, db: DbSession) -> None:
+    def carry_out(self) -> None:
         """Advance whom each call asked for, in order, including calls made meanwhile.
 
         Ends: every advance moves someone one page nearer the end or nobody, and only a
         page that moved runs hooks that could ask for more.
         """
         while self.pending:
-            selected = self.pending.pop(0)(db)
-            advance_participants(db, self.runtime, selected, self.outbox)
+            selected = self.pending.pop(0)(self.step.db)
+            advance_participants(self.step, selected)
 
 
 def allowing_session_actions(step: Callable[..., T], outbox: list[Notice]) -> Callable[..., T]:
-    """step(db, runtime, *args) in which author code may call session.advance_*_participants();
-    the notices those raise are put in `outbox`, to be published after the commit."""
+    """For database.run(call, runtime, *args): step(StepContext, *args), in which author code
+    may call session.advance_*_participants(). Every notice raised goes to `outbox`."""
 
     def call(db: DbSession, runtime: Runtime, *args: Any) -> T:
-        actions = StepSessionActions(runtime, outbox)
+        context = StepContext(db, runtime, outbox)
+        actions = StepSessionActions(context)
         with session_actions_scope(actions):
-            result = step(db, runtime, *args)
-            actions.carry_out(db)
+            result = step(context, *args)
+            actions.carry_out()
         return result
 
     return call
@@ -137,46 +136,40 @@ def _lock(db: DbSession, session_id: int, condition: object) -> list[Participant
 
 
 def _advanced_outcome(
-    db: DbSession, runtime: Runtime, session_code: str, participants: list[Participant]
+    step: StepContext, session_code: str, participants: list[Participant]
 ) -> Outcome:
     """Advance each participant; back to the monitor, saying how many (and who) moved."""
-    notices: list[Notice] = []
-    moved = advance_participants(db, runtime, participants, notices)
-    outcome = Outcome.redirect(f"/SessionMonitor/{session_code}?advanced={len(moved)}", notices)
+    moved = advance_participants(step, participants)
+    outcome = Outcome.redirect(f"/SessionMonitor/{session_code}?advanced={len(moved)}")
     outcome.headers["otree-advanced"] = ",".join(moved)
     return outcome
 
 
-def advance_participants(
-    db: DbSession, runtime: Runtime, participants: list[Participant], notices: list[Notice]
-) -> list[str]:
+def advance_participants(step: StepContext, participants: list[Participant]) -> list[str]:
     """Advance each locked participant by one page; the codes of those who moved."""
-    return [p.code for p in participants if advance_one(db, runtime, p, notices)]
+    return [p.code for p in participants if advance_one(step, p)]
 
 
-def advance_one(
-    db: DbSession, runtime: Runtime, participant: Participant, notices: list[Notice]
-) -> bool:
+def advance_one(step: StepContext, participant: Participant) -> bool:
     """Move one locked participant past their current page; False if nothing could move."""
-    plan = runtime.session_plan(participant.session)
+    plan = step.runtime.session_plan(participant.session)
     index = participant.index_in_pages
     if index > len(plan):
         return False
     if index <= 0:
         # Never opened their link: start them, as if they had.
-        started = initialize_participant(db, runtime, participant.code, None)
-        notices.extend(started.notices if started else [])
+        start_participant(step, participant, None)
         return True
     slot = plan[index - 1]
     if not is_wait_page(slot.page_class):
-        submit_on_timeout(db, runtime, participant, notices)
+        submit_on_timeout(step, participant)
         return True
     if getattr(slot.page_class, "group_by_arrival_time", False):
         return False  # waiting for others to be grouped with; nothing to submit
     # Passed only if the group went on while this browser was closed; otherwise the
     # participant keeps waiting for the rest of the group, as in oTree.
-    player = player_for(db, runtime, participant, slot)
-    if not pass_completed_wait_page(db, runtime, participant, slot, player, notices):
+    player = player_for(step.db, step.runtime, participant, slot)
+    if not pass_completed_wait_page(step, participant, slot, player):
         return False
-    notices.append(Notice(participant_channel(participant.code), advanced()))
+    step.notify(participant_channel(participant.code), advanced())
     return True

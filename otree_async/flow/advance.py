@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session as DbSession
@@ -16,11 +16,8 @@ from ..pages import is_wait_page
 from .arrival_groups import arrive_by_arrival_time
 from .hooks import call_author, page_hook
 from .lookup import player_for
-from .results import Notice
+from .step_context import StepContext
 from .wait_pages import arrive, is_completed, scope_of
-
-if TYPE_CHECKING:
-    from ..runtime import Runtime
 
 
 def is_displayed(slot: PageSlot, player: Any) -> bool:
@@ -45,17 +42,12 @@ def timeout_seconds(slot: PageSlot, player: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def advance_to(
-    db: DbSession,
-    runtime: Runtime,
-    participant: Participant,
-    start_index: int,
-    notices: list[Notice],
-) -> None:
+def advance_to(step: StepContext, participant: Participant, start_index: int) -> None:
     """Put the participant on the first page from start_index that is displayed to them.
 
     Wait pages are arrived at on the way: a completed (or skipped) one is passed at once.
     """
+    db, runtime = step.db, step.runtime
     plan = runtime.session_plan(participant.session)
     index = start_index
     while index <= len(plan):
@@ -67,42 +59,35 @@ def advance_to(
         displayed = is_displayed(slot, player)
         if is_wait_page(slot.page_class):
             if not getattr(slot.page_class, "group_by_arrival_time", False):
-                completed = arrive(db, runtime, participant, slot, player, displayed, notices)
+                completed = arrive(step, participant, slot, player, displayed)
                 if displayed and not completed:
                     break
                 if displayed:
                     record_page_time(db, participant, slot, timeout_happened=False)
             elif displayed:
-                if not arrive_by_arrival_time(db, runtime, participant, slot, player, notices):
+                if not arrive_by_arrival_time(step, participant, slot, player):
                     break
                 record_page_time(db, participant, slot, timeout_happened=False)
         elif displayed:
             break
         index += 1
     _set_position(participant, plan, index)
-    _start_timer(db, runtime, participant, plan[index - 1] if index <= len(plan) else None)
+    _start_timer(step, participant, plan[index - 1] if index <= len(plan) else None)
 
 
 def pass_completed_wait_page(
-    db: DbSession,
-    runtime: Runtime,
-    participant: Participant,
-    slot: PageSlot,
-    player: Any,
-    notices: list[Notice],
+    step: StepContext, participant: Participant, slot: PageSlot, player: Any
 ) -> bool:
     """Move the participant past wait page `slot` if their group completed it; else False."""
     scope_key, _ = scope_of(slot, player)
-    if not is_completed(db, participant.session_id, slot.index, scope_key):
+    if not is_completed(step.db, participant.session_id, slot.index, scope_key):
         return False
-    record_page_time(db, participant, slot, timeout_happened=False)
-    advance_to(db, runtime, participant, slot.index + 1, notices)
+    record_page_time(step.db, participant, slot, timeout_happened=False)
+    advance_to(step, participant, slot.index + 1)
     return True
 
 
-def go_back(
-    db: DbSession, runtime: Runtime, participant: Participant, slot: PageSlot
-) -> str | None:
+def go_back(step: StepContext, participant: Participant, slot: PageSlot) -> str | None:
     """Move the participant from page `slot` to the nearest earlier page shown to them.
 
     oTree's rules: the page must set allow_back_button, and the way back may not cross a wait
@@ -110,6 +95,7 @@ def go_back(
     """
     if not getattr(slot.page_class, "allow_back_button", False):
         return f"page '{slot.page_name}' does not set allow_back_button = True"
+    db, runtime = step.db, step.runtime
     plan = runtime.session_plan(participant.session)
     for index in range(slot.index - 1, 0, -1):
         earlier = plan[index - 1]
@@ -119,16 +105,14 @@ def go_back(
             return "the previous page is a wait page"
         if is_displayed(earlier, player_for(db, runtime, participant, earlier)):
             _set_position(participant, plan, index)
-            _start_timer(db, runtime, participant, earlier)
+            _start_timer(step, participant, earlier)
             return None
     return "this is the first page of the session"
 
 
-def _start_timer(
-    db: DbSession, runtime: Runtime, participant: Participant, slot: PageSlot | None
-) -> None:
+def _start_timer(step: StepContext, participant: Participant, slot: PageSlot | None) -> None:
     """Store the deadline of the page the participant is now on (None: past the last page)."""
-    player = None if slot is None else player_for(db, runtime, participant, slot)
+    player = None if slot is None else player_for(step.db, step.runtime, participant, slot)
     seconds = None if slot is None else timeout_seconds(slot, player)
     participant.timeout_deadline = None if seconds is None else time.time() + seconds
 

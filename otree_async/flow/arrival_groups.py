@@ -17,7 +17,8 @@ from .channels import participant_channel
 from .hooks import call_author, page_hook
 from .lookup import player_for
 from .messages import ready
-from .results import Notice
+from .results import Outcome
+from .step_context import StepContext
 from .wait_pages import run_after_all_players_arrive
 
 if TYPE_CHECKING:
@@ -34,35 +35,29 @@ def is_waiting_for_group(participant: Participant) -> bool:
 
 
 def arrive_by_arrival_time(
-    db: DbSession,
-    runtime: Runtime,
-    participant: Participant,
-    slot: PageSlot,
-    player: Any,
-    notices: list[Notice],
+    step: StepContext, participant: Participant, slot: PageSlot, player: Any
 ) -> bool:
     """Record the arrival and form what groups can be formed; True if this player is grouped."""
     now = time.time()
-    _lock_subsession(db, runtime, slot, player.subsession_id)
+    _lock_subsession(step, slot, player.subsession_id)
     if participant.gbat_arrived_at is None or not participant.gbat_grouped:
         participant.gbat_arrived_at = participant.gbat_arrived_at or now
         participant.gbat_grouped = False
     participant.wait_page_connected = True
     participant.wait_page_seen_at = now
-    db.flush()
-    form_groups(db, runtime, slot, player.subsession_id, notices)
+    step.db.flush()
+    form_groups(step, slot, player.subsession_id)
     return bool(participant.gbat_grouped)
 
 
-def _lock_subsession(db: DbSession, runtime: Runtime, slot: PageSlot, subsession_id: int) -> None:
-    cls = runtime.tables.apps[slot.app_name].subsession
-    db.execute(select(cls.id).where(cls.id == subsession_id).with_for_update())
+def _lock_subsession(step: StepContext, slot: PageSlot, subsession_id: int) -> None:
+    cls = step.runtime.tables.apps[slot.app_name].subsession
+    step.db.execute(select(cls.id).where(cls.id == subsession_id).with_for_update())
 
 
-def form_groups(
-    db: DbSession, runtime: Runtime, slot: PageSlot, subsession_id: int, notices: list[Notice]
-) -> None:
+def form_groups(step: StepContext, slot: PageSlot, subsession_id: int) -> None:
     """Form groups from the present, waiting players for as long as the method returns some."""
+    db, runtime = step.db, step.runtime
     tables = runtime.tables.apps[slot.app_name]
     app = runtime.project.apps[slot.app_name]
     subsession = db.get(tables.subsession, subsession_id)
@@ -93,7 +88,7 @@ def form_groups(
                 f"group_by_arrival_time_method in app '{slot.app_name}' returned players that "
                 f"are not waiting: {unknown}"
             )
-        _make_group(db, runtime, slot, subsession, chosen, notices)
+        _make_group(step, slot, subsession, chosen)
 
 
 def _waiting_players(
@@ -119,14 +114,8 @@ def _waiting_players(
     ]
 
 
-def _make_group(
-    db: DbSession,
-    runtime: Runtime,
-    slot: PageSlot,
-    subsession: Any,
-    players: list[Any],
-    notices: list[Notice],
-) -> None:
+def _make_group(step: StepContext, slot: PageSlot, subsession: Any, players: list[Any]) -> None:
+    db, runtime = step.db, step.runtime
     tables = runtime.tables.apps[slot.app_name]
     group_cls, player_cls = tables.group, tables.player
     participant_ids = [player.participant_id for player in players]
@@ -186,26 +175,24 @@ def _make_group(
         )
     )
     codes = db.scalars(select(Participant.code).where(Participant.id.in_(participant_ids)))
-    notices.extend(Notice(participant_channel(code), ready()) for code in codes)
+    for code in codes:
+        step.notify(participant_channel(code), ready())
 
 
-def mark_presence(
-    db: DbSession, runtime: Runtime, code: str, index: int, connected: bool
-) -> list[Notice]:
+def mark_presence(step: StepContext, code: str, index: int, connected: bool) -> Outcome:
     """The GBAT wait page's socket connected, is still there, or left; may form groups."""
-    participant = db.scalars(
+    participant = step.db.scalars(
         select(Participant).where(Participant.code == code).with_for_update()
     ).first()
     if participant is None or participant.index_in_pages != index:
-        return []
-    slot = runtime.session_plan(participant.session)[index - 1]
+        return Outcome.done()
+    slot = step.runtime.session_plan(participant.session)[index - 1]
     if not getattr(slot.page_class, "group_by_arrival_time", False):
-        return []
+        return Outcome.done()
     participant.wait_page_connected = connected
     participant.wait_page_seen_at = time.time()
-    notices: list[Notice] = []
     if connected and not participant.gbat_grouped:
-        player = player_for(db, runtime, participant, slot)
-        _lock_subsession(db, runtime, slot, player.subsession_id)
-        form_groups(db, runtime, slot, player.subsession_id, notices)
-    return notices
+        player = player_for(step.db, step.runtime, participant, slot)
+        _lock_subsession(step, slot, player.subsession_id)
+        form_groups(step, slot, player.subsession_id)
+    return Outcome.done()

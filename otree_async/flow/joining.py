@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session as DbSession
 
 from ..models.framework import Participant, Session
+from .results import Outcome
+from .step_context import StepContext
 
-if TYPE_CHECKING:
-    from ..runtime import Runtime
 
-
-def join_session(
-    db: DbSession, runtime: Runtime, anonymous_code: str, remembered: str | None
-) -> str | None:
-    """Participant code for this browser: the remembered one, else the next unvisited one.
-
-    Returns None for an unknown link and "" when every participant is taken.
-    """
+def join_session(step: StepContext, anonymous_code: str, remembered: str | None) -> Outcome:
+    """The participant code for this browser (the outcome's value): the remembered one, else
+    the next unvisited one. Not found for an unknown link; session full when all are taken."""
+    db = step.db
     session = db.scalars(select(Session).where(Session.anonymous_code == anonymous_code)).first()
     if session is None:
-        return None
+        return Outcome.not_found()
     if remembered:
         known = db.scalars(
             select(Participant.code).where(
@@ -31,7 +25,7 @@ def join_session(
             )
         ).first()
         if known:
-            return known
+            return Outcome.data(known)
     # SKIP LOCKED: two browsers joining at once get different participants (PostgreSQL).
     query = (
         select(Participant)
@@ -42,7 +36,7 @@ def join_session(
     )
     participant = db.scalars(query).first()
     if participant is None:
-        return ""
+        return Outcome.session_full()
     participant.visited = True
     participant.time_started_utc = datetime.now(UTC)
-    return participant.code
+    return Outcome.data(participant.code)

@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import time
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session as DbSession
 
 from ..engine.plan import PageSlot
 from ..models.framework import PageTime, Participant
 from ..pages import is_wait_page
 from .arrival_groups import is_waiting_for_group
 from .lookup import find_session
+from .results import Outcome
+from .step_context import StepContext
 
-if TYPE_CHECKING:
-    from ..runtime import Runtime
 
-
-def monitor_view(db: DbSession, runtime: Runtime, code: str) -> dict[str, Any] | None:
-    """The session and one row per participant; None if there is no such session."""
+def monitor_view(step: StepContext, code: str) -> Outcome:
+    """The session and one row per participant (a dict, the outcome's value)."""
+    db = step.db
     session = find_session(db, code)
     if session is None:
-        return None
-    plan = runtime.session_plan(session)
+        return Outcome.not_found()
+    plan = step.runtime.session_plan(session)
     participants = db.scalars(
         select(Participant)
         .where(Participant.session_id == session.id)
@@ -64,10 +62,12 @@ def monitor_view(db: DbSession, runtime: Runtime, code: str) -> dict[str, Any] |
                 "seconds_on_page": None if since is None or on_page is None else now - since,
             }
         )
-    return {
-        "session": {"code": session.code, "config_name": session.config_name},
-        "participants": rows,
-    }
+    return Outcome.data(
+        {
+            "session": {"code": session.code, "config_name": session.config_name},
+            "participants": rows,
+        }
+    )
 
 
 def _waiting_note(participant: Participant, on_page: PageSlot | None) -> str:

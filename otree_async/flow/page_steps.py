@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session as DbSession
-
 from ..engine.plan import PageSlot, first_index_of_app, page_url, upcoming_apps
 from ..errors import AppCodeError
 from ..models.fields import Field
@@ -24,7 +22,8 @@ from .form_engine import PageForm
 from .forms import form_target, new_form, run_error_hooks, submitted_form
 from .hooks import call_author, page_hook
 from .lookup import current_url, lock_participant, player_class_in_url, player_for
-from .results import Notice, Outcome
+from .results import Outcome
+from .step_context import StepContext
 from .wait_pages import scope_of
 from .wait_texts import wait_page_body_text
 
@@ -37,22 +36,24 @@ logger = logging.getLogger("otree_async.pages")
 TIMEOUT_TOLERANCE_SECONDS = 0.5
 
 
-def initialize_participant(
-    db: DbSession, runtime: Runtime, code: str, label: str | None
-) -> Outcome | None:
+def initialize_participant(step: StepContext, code: str, label: str | None) -> Outcome:
     """The participant's start link: mark them started and send them to their page."""
-    participant = lock_participant(db, code)
+    participant = lock_participant(step.db, code)
     if participant is None:
-        return None
-    notices: list[Notice] = []
+        return Outcome.not_found()
+    start_participant(step, participant, label)
+    return Outcome.redirect(current_url(step.runtime, participant))
+
+
+def start_participant(step: StepContext, participant: Participant, label: str | None) -> None:
+    """Mark a locked participant started (labelled, if given) and put them on their first page."""
     if not participant.visited:
         participant.visited = True
         participant.time_started_utc = datetime.now(UTC)
     if label and not participant.label:
         participant.label = label[:200]
     if participant.index_in_pages == 0:
-        advance_to(db, runtime, participant, 1, notices)
-    return Outcome.redirect(current_url(runtime, participant), notices)
+        advance_to(step, participant, 1)
 
 
 @dataclass
@@ -64,11 +65,12 @@ class _OnPage:
     player: Any
 
 
-def _locate(db: DbSession, runtime: Runtime, code: str, path: str) -> _OnPage | Outcome | None:
-    """Lock the participant; redirect unless `path` is their current page (None: unknown)."""
+def _locate(step: StepContext, code: str, path: str) -> _OnPage | Outcome:
+    """Lock the participant; redirect unless `path` is their current page."""
+    db, runtime = step.db, step.runtime
     participant = lock_participant(db, code, player_class_in_url(runtime, path))
     if participant is None:
-        return None
+        return Outcome.not_found()
     expected = current_url(runtime, participant)
     if path != expected:
         # A stale tab, a guessed URL or a double submit: the participant is elsewhere now.
@@ -77,30 +79,29 @@ def _locate(db: DbSession, runtime: Runtime, code: str, path: str) -> _OnPage | 
     return _OnPage(participant, slot, player_for(db, runtime, participant, slot))
 
 
-def show_page(db: DbSession, runtime: Runtime, code: str, path: str) -> Outcome | None:
+def show_page(step: StepContext, code: str, path: str) -> Outcome:
     """GET of a page URL: render it, or redirect if it is not the participant's page."""
-    found = _locate(db, runtime, code, path)
+    found = _locate(step, code, path)
     if not isinstance(found, _OnPage):
         return found
     participant, slot, player = found.participant, found.slot, found.player
     if is_wait_page(slot.page_class):
-        return _show_wait_page(db, runtime, participant, slot, player)
-    form = new_form(runtime, slot, player)
-    return Outcome.page(render_page(runtime, participant, slot, player, form, path))
+        return _show_wait_page(step, participant, slot, player)
+    form = new_form(step.runtime, slot, player)
+    return Outcome.page(render_page(step.runtime, participant, slot, player, form, path))
 
 
-def submit_page(
-    db: DbSession, runtime: Runtime, code: str, path: str, formdata: Any
-) -> Outcome | None:
+def submit_page(step: StepContext, code: str, path: str, formdata: Any) -> Outcome:
     """POST of a page: validate, store, run before_next_page, advance; or show the errors."""
-    found = _locate(db, runtime, code, path)
+    found = _locate(step, code, path)
     if not isinstance(found, _OnPage):
         return found
+    runtime = step.runtime
     participant, slot, player = found.participant, found.slot, found.player
     if is_wait_page(slot.page_class):
         return Outcome.redirect(path)
     if formdata and formdata.get("back_button") is not None:
-        refused = go_back(db, runtime, participant, slot)
+        refused = go_back(step, participant, slot)
         if refused is not None:
             logger.warning("Back button on %s ignored: %s.", path, refused)
         return Outcome.redirect(current_url(runtime, participant))
@@ -118,27 +119,25 @@ def submit_page(
                 outcome.headers["otree-form-errors"] = json.dumps(fields)
                 return outcome
             _store(form_target(slot, player), form.cleaned_values())
-    notices: list[Notice] = []
-    complete_page(db, runtime, participant, slot, player, timeout_happened, notices)
-    return Outcome.redirect(current_url(runtime, participant), notices)
+    complete_page(step, participant, slot, player, timeout_happened=timeout_happened)
+    return Outcome.redirect(current_url(runtime, participant))
 
 
 def complete_page(
-    db: DbSession,
-    runtime: Runtime,
+    step: StepContext,
     participant: Participant,
     slot: PageSlot,
     player: Any,
+    *,
     timeout_happened: bool,
-    notices: list[Notice],
 ) -> None:
     """before_next_page, the page-time record, app_after_this_page and the advance."""
     where = f"page '{slot.page_name}' in app '{slot.app_name}'"
     hook = page_hook(slot.page_class, "before_next_page")
     if hook is not None:
         call_author(hook, player, timeout_happened, where=f"before_next_page of {where}")
-    record_page_time(db, participant, slot, timeout_happened=timeout_happened)
-    plan = runtime.session_plan(participant.session)
+    record_page_time(step.db, participant, slot, timeout_happened=timeout_happened)
+    plan = step.runtime.session_plan(participant.session)
     next_index = slot.index + 1
     hook = page_hook(slot.page_class, "app_after_this_page")
     if hook is not None:
@@ -151,7 +150,7 @@ def complete_page(
                     f"the upcoming apps {upcoming}."
                 )
             next_index = first_index_of_app(plan, target) or next_index
-    advance_to(db, runtime, participant, next_index, notices)
+    advance_to(step, participant, next_index)
 
 
 def _timeout_happened(participant: Participant, formdata: Any) -> bool:
@@ -290,16 +289,16 @@ def _gbat_inactivity(runtime: Runtime, slot: PageSlot) -> dict[str, float] | Non
 
 
 def _show_wait_page(
-    db: DbSession, runtime: Runtime, participant: Participant, slot: PageSlot, player: Any
+    step: StepContext, participant: Participant, slot: PageSlot, player: Any
 ) -> Outcome:
-    notices: list[Notice] = []
-    if pass_completed_wait_page(db, runtime, participant, slot, player, notices):
-        return Outcome.redirect(current_url(runtime, participant), notices)
+    runtime = step.runtime
+    if pass_completed_wait_page(step, participant, slot, player):
+        return Outcome.redirect(current_url(runtime, participant))
     scope_key, _scope_id = scope_of(slot, player)
     path = page_url(participant.code, slot)
     extra = {
         "title_text": getattr(slot.page_class, "title_text", "Please wait"),
-        "body_text": wait_page_body_text(db, slot, player),
+        "body_text": wait_page_body_text(step.db, slot, player),
         "wait_socket_url": f"/wait_page/{participant.code}/{slot.index}",
         "wait_channel": wait_channel(participant.session.code, slot.index, scope_key),
         "gbat_inactivity": _gbat_inactivity(runtime, slot),

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session as DbSession
 from ..models.framework import Participant, Session
 from .arrival_groups import is_waiting_for_group
 from .lookup import find_session
+from .results import Outcome
 from .session_creation import create_session
+from .step_context import StepContext
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -30,26 +32,24 @@ def session_urls(session: Session, base_url: str) -> dict[str, Any]:
     return urls
 
 
-def create_session_for_api(
-    db: DbSession, runtime: Runtime, base_url: str, arguments: dict[str, Any]
-) -> dict[str, Any]:
-    """POST /api/sessions: create and return the links."""
-    session = create_session(db, runtime, **arguments)
-    return session_urls(session, base_url)
+def create_session_for_api(step: StepContext, base_url: str, arguments: dict[str, Any]) -> Outcome:
+    """POST /api/sessions: create the session; its links are the outcome's value."""
+    session = create_session(step.db, step.runtime, **arguments)
+    return Outcome.data(session_urls(session, base_url))
 
 
 def session_details(
-    db: DbSession,
-    runtime: Runtime,
+    step: StepContext,
     code: str,
     base_url: str,
     participant_vars: list[str] | None = None,
     session_vars: list[str] | None = None,
-) -> dict[str, Any] | None:
+) -> Outcome:
     """POST /api/get_session/{code}: the session, its config and participants."""
+    db, runtime = step.db, step.runtime
     session = find_session(db, code)
     if session is None:
-        return None
+        return Outcome.not_found()
     participants = db.scalars(
         select(Participant)
         .where(Participant.session_id == session.id)
@@ -94,45 +94,49 @@ def session_details(
     }
     if session_vars:
         info["vars"] = {name: session.vars.get(name) for name in session_vars}
-    return info
+    return Outcome.data(info)
 
 
-def list_sessions(db: DbSession, runtime: Runtime, base_url: str) -> list[dict[str, Any]]:
+def list_sessions(step: StepContext, base_url: str) -> Outcome:
     """GET /api/sessions: the non-demo sessions, newest first."""
-    sessions = db.scalars(
+    sessions = step.db.scalars(
         select(Session).where(Session.is_demo.is_(False)).order_by(Session.id.desc())
     ).all()
-    return [
-        {
-            **session_urls(session, base_url),
-            "num_participants": session.num_participants,
-            "created_at": session.created_at.isoformat() if session.created_at else None,
-            "label": session.label,
-            "config_name": session.config_name,
-        }
-        for session in sessions
-    ]
+    return Outcome.data(
+        [
+            {
+                **session_urls(session, base_url),
+                "num_participants": session.num_participants,
+                "created_at": session.created_at.isoformat() if session.created_at else None,
+                "label": session.label,
+                "config_name": session.config_name,
+            }
+            for session in sessions
+        ]
+    )
 
 
-def participant_links(db: DbSession, runtime: Runtime, code: str) -> dict[str, Any] | None:
+def participant_links(step: StepContext, code: str) -> Outcome:
     """The session's start links, for the demo and start-links pages."""
-    session = find_session(db, code)
+    session = find_session(step.db, code)
     if session is None:
-        return None
-    codes = db.scalars(
+        return Outcome.not_found()
+    codes = step.db.scalars(
         select(Participant.code)
         .where(Participant.session_id == session.id)
         .order_by(Participant.id_in_session)
     ).all()
-    return {
-        "session": {
-            "code": session.code,
-            "config_name": session.config_name,
-            "num_participants": session.num_participants,
-            "anonymous_code": session.anonymous_code,
-        },
-        "participant_codes": list(codes),
-    }
+    return Outcome.data(
+        {
+            "session": {
+                "code": session.code,
+                "config_name": session.config_name,
+                "num_participants": session.num_participants,
+                "anonymous_code": session.anonymous_code,
+            },
+            "participant_codes": list(codes),
+        }
+    )
 
 
 def _create_with_codes(

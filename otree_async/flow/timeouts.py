@@ -10,10 +10,8 @@ The experimenter's "advance" (flow/admin_advance.py) submits pages through the s
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session as DbSession
 
 from ..models.framework import Participant
 from ..pages import is_wait_page
@@ -22,16 +20,15 @@ from .forms import new_form
 from .lookup import player_for
 from .messages import advanced
 from .page_steps import complete_page, store_timeout_values
-from .results import Notice
-
-if TYPE_CHECKING:
-    from ..runtime import Runtime
+from .results import Outcome
+from .step_context import StepContext
 
 BATCH = 50
 
 
-def submit_expired_pages(db: DbSession, runtime: Runtime, now: float | None = None) -> list[Notice]:
-    """Claim participants whose page deadline passed and submit their pages on timeout."""
+def submit_expired_pages(step: StepContext, now: float | None = None) -> Outcome:
+    """Claim participants whose page deadline passed and submit their pages on timeout;
+    the outcome's value is how many pages were submitted."""
     now = time.time() if now is None else now
     query = (
         select(Participant)
@@ -40,27 +37,26 @@ def submit_expired_pages(db: DbSession, runtime: Runtime, now: float | None = No
         .limit(BATCH)
         .with_for_update(skip_locked=True)
     )
-    notices: list[Notice] = []
-    for participant in db.scalars(query).all():
-        submit_on_timeout(db, runtime, participant, notices)
-    return notices
+    submitted = [submit_on_timeout(step, p) for p in step.db.scalars(query).all()]
+    return Outcome.data(sum(submitted))
 
 
-def submit_on_timeout(
-    db: DbSession, runtime: Runtime, participant: Participant, notices: list[Notice]
-) -> None:
-    """Submit the participant's current page as timed out (fields get oTree's defaults)."""
+def submit_on_timeout(step: StepContext, participant: Participant) -> bool:
+    """Submit the participant's current page as timed out (fields get oTree's defaults);
+    False if they were on no page that could be submitted."""
+    runtime = step.runtime
     plan = runtime.session_plan(participant.session)
     index = participant.index_in_pages
     participant.timeout_deadline = None
     if not 1 <= index <= len(plan):
-        return
+        return False
     slot = plan[index - 1]
     if is_wait_page(slot.page_class):
-        return
-    player = player_for(db, runtime, participant, slot)
+        return False
+    player = player_for(step.db, runtime, participant, slot)
     form = new_form(runtime, slot, player, formdata={})
     if form is not None:
         store_timeout_values(runtime, slot, player, form)
-    complete_page(db, runtime, participant, slot, player, True, notices)
-    notices.append(Notice(participant_channel(participant.code), advanced()))
+    complete_page(step, participant, slot, player, timeout_happened=True)
+    step.notify(participant_channel(participant.code), advanced())
+    return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -28,19 +28,32 @@ RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 ATTEMPTS = 4
 
 
+class Publisher(Protocol):
+    """All the core needs of the group layer (live/group_layer.py): publishing to a channel."""
+
+    async def publish(self, channel: str, message: dict[str, Any]) -> None:
+        """Send `message` to every subscriber of `channel`, on every worker."""
+
+
+async def publish_notices(publisher: Publisher, notices: list[Notice]) -> None:
+    """Publish committed notices, in the order the step raised them."""
+    for notice in notices:
+        await publisher.publish(notice.channel, encode(notice.message))
+
+
 def _is_retryable(exc: DBAPIError) -> bool:
     sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
     return sqlstate in RETRYABLE_SQLSTATES
 
 
-async def run_step(runtime: Runtime, step: Callable[..., Any], *args: Any) -> Any:
-    """Run step(db, runtime, *args) in a unit of work, retrying on deadlock, then publish."""
-    # Notices raised by author code (session.advance_*_participants()) inside the step.
-    outbox: list[Notice] = []
+async def run_step(runtime: Runtime, step: Callable[..., Outcome], *args: Any) -> Outcome:
+    """Run step(StepContext, *args) in a unit of work, retrying on deadlock; then publish the
+    notices it raised (its own and those of author code it ran)."""
     for attempt in range(ATTEMPTS):
-        outbox.clear()
+        # A retried step starts over: what a rolled-back attempt raised is never published.
+        outbox: list[Notice] = []
         try:
-            result = await runtime.database.run(
+            outcome = await runtime.database.run(
                 allowing_session_actions(step, outbox), runtime, *args
             )
             break
@@ -53,10 +66,8 @@ async def run_step(runtime: Runtime, step: Callable[..., Any], *args: Any) -> An
             if exc.connection_invalidated or _is_connection_refusal(exc):
                 raise DatabaseUnavailable(f"The database is unavailable: {exc.orig}") from exc
             raise
-    notices = [*result.notices, *outbox] if isinstance(result, Outcome) else outbox
-    for notice in notices:
-        await runtime.group_layer.publish(notice.channel, encode(notice.message))
-    return result
+    await publish_notices(runtime.group_layer, outbox)
+    return outcome
 
 
 def _is_connection_refusal(exc: DBAPIError) -> bool:

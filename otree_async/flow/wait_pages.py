@@ -28,7 +28,7 @@ from ..models.framework import Participant, WaitPageArrival, WaitPageCompletion
 from .channels import wait_channel
 from .hooks import call_author, page_hook
 from .messages import ready
-from .results import Notice
+from .step_context import StepContext
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -112,15 +112,10 @@ def is_completed(db: DbSession, session_id: int, slot_index: int, scope_key: str
 
 
 def arrive(
-    db: DbSession,
-    runtime: Runtime,
-    participant: Participant,
-    slot: PageSlot,
-    player: Any,
-    displayed: bool,
-    notices: list[Notice],
+    step: StepContext, participant: Participant, slot: PageSlot, player: Any, displayed: bool
 ) -> bool:
     """Record that the participant reached (or skipped) a wait page; True if it is complete."""
+    db, runtime = step.db, step.runtime
     tables = runtime.tables.apps[slot.app_name]
     scope_key, scope_id = scope_of(slot, player)
     by_subsession = scope_key.startswith("s")
@@ -153,7 +148,7 @@ def arrive(
             session_id=participant.session_id, page_index=slot.index, scope_key=scope_key
         )
     )
-    notices.append(Notice(wait_channel(participant.session.code, slot.index, scope_key), ready()))
+    step.notify(wait_channel(participant.session.code, slot.index, scope_key), ready())
     return True
 
 

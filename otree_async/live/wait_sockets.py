@@ -14,7 +14,7 @@ from starlette.websockets import WebSocket
 from ..engine.arrival_grouping import PRESENCE_TIMEOUT_SECONDS
 from ..flow.arrival_groups import mark_presence
 from ..flow.channels import is_participant_channel
-from ..flow.messages import encode, ready
+from ..flow.messages import ready
 from ..flow.unit_of_work import run_step
 from ..flow.wait_state import WaitScope, WaitState, read_wait_state
 from .waiting import serve_until, wait_until
@@ -61,9 +61,8 @@ async def wait_until_ready(
 
 
 async def _report_presence(runtime: Runtime, code: str, index: int, connected: bool) -> None:
-    notices = await run_step(runtime, mark_presence, code, index, connected)
-    for notice in notices:
-        await runtime.group_layer.publish(notice.channel, encode(notice.message))
+    # The groups this forms are announced by run_step, after the commit.
+    await run_step(runtime, mark_presence, code, index, connected)
 
 
 async def _keep_present(runtime: Runtime, code: str, index: int) -> None:

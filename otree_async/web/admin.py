@@ -21,9 +21,10 @@ MONITOR_REFRESH_SECONDS = 3
 async def session_monitor(request: Request) -> Response:
     """/SessionMonitor/{code}: where every participant is; ?fragment=rows for the refresh."""
     runtime = runtime_of(request)
-    view = await run_step(runtime, monitor_view, request.path_params["code"])
-    if view is None:
+    outcome = await run_step(runtime, monitor_view, request.path_params["code"])
+    if outcome.is_not_found:
         return error_page("Not found", "There is no session with this code.", 404)
+    view = outcome.value
     if request.query_params.get("fragment") == "rows":
         return render_admin(request, "monitor_rows.html", **view)
     advanced = request.query_params.get("advanced")
@@ -51,7 +52,7 @@ async def advance_session(request: Request) -> Response:
             outcome = await run_step(runtime, advance_last_place, code, visited_only)
     except OTreeAsyncError as exc:
         return app_error_response(runtime, exc, request.url.path)
-    if outcome is None:
+    if outcome.is_not_found:
         return error_page("Not found", "There is no session with this code.", 404)
     return to_response(outcome, request)
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session as DbSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import OTreeAsyncError
+from ..flow.results import Outcome
 from ..flow.session_creation import create_session
 from ..flow.session_info import participant_links
+from ..flow.step_context import StepContext
 from ..flow.unit_of_work import run_step
-from ..runtime import Runtime
 from .admin_auth import admin_page
 from .admin_templates import render_admin
-from .responses import app_error_response, error_page, runtime_of
+from .responses import app_error_response, error_page, runtime_of, to_response
 
 
 @admin_page(public_in_demo=True)
@@ -38,26 +38,26 @@ async def demo_session(request: Request) -> Response:
     if name not in runtime.project.settings.session_configs:
         return error_page("Not found", f"There is no session config '{name}'.", 404)
 
-    def create(db: DbSession, rt: Runtime) -> str:
-        session = create_session(db, rt, name, is_demo=True)
-        return session.code
+    def create(step: StepContext) -> Outcome:
+        session = create_session(step.db, step.runtime, name, is_demo=True)
+        return Outcome.redirect(f"/SessionStartLinks/{session.code}")
 
     try:
-        code = await run_step(runtime, create)
+        outcome = await run_step(runtime, create)
     except OTreeAsyncError as exc:
         return app_error_response(runtime, exc, f"/demo/{name}")
-    return RedirectResponse(f"/SessionStartLinks/{code}", status_code=302)
+    return to_response(outcome, request)
 
 
 @admin_page(public_in_demo=True)
 async def start_links(request: Request) -> Response:
     """/SessionStartLinks/{code}: participant links of a session."""
     runtime = runtime_of(request)
-    links = await run_step(runtime, participant_links, request.path_params["code"])
-    if links is None:
+    outcome = await run_step(runtime, participant_links, request.path_params["code"])
+    if outcome.is_not_found:
         return error_page("Not found", "There is no session with this code.", 404)
     base_url = str(request.base_url).rstrip("/")
-    return render_admin(request, "start_links.html", base_url=base_url, **links)
+    return render_admin(request, "start_links.html", base_url=base_url, **outcome.value)
 
 
 async def root(request: Request) -> Response:

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from ..errors import OTreeAsyncError
 from ..flow.joining import join_session
 from ..flow.page_steps import initialize_participant, show_page, submit_page
+from ..flow.results import OutcomeKind
 from ..flow.unit_of_work import run_step
 from ..i18n import builtin_translations
 from .responses import app_error_response, error_page, runtime_of, to_response
@@ -56,16 +57,17 @@ async def join(request: Request) -> Response:
     anonymous_code = request.path_params["anonymous_code"]
     joined: dict[str, str] = dict(request.session.get(JOINED_COOKIE_KEY, {}))
     remembered = joined.get(anonymous_code)
-    participant_code = await run_step(runtime, join_session, anonymous_code, remembered)
-    if participant_code is None:
+    outcome = await run_step(runtime, join_session, anonymous_code, remembered)
+    if outcome.kind is OutcomeKind.NOT_FOUND:
         return error_page("Not found", "This session link is not valid.", 404)
-    if participant_code == "":
+    if outcome.kind is OutcomeKind.SESSION_FULL:
         texts = builtin_translations(runtime.project.settings.language_code)
         return error_page(
             texts.gettext("Session full"),
             texts.gettext("All places in this session are taken. Please contact the experimenter."),
             410,
         )
+    participant_code: str = outcome.value
     joined[anonymous_code] = participant_code
     request.session[JOINED_COOKIE_KEY] = joined
     return RedirectResponse(f"/InitializeParticipant/{participant_code}", status_code=302)

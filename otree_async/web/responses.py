@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import DatabaseUnavailable, OTreeAsyncError
-from ..flow.results import Outcome
+from ..flow.results import Outcome, OutcomeKind
 from ..runtime import Runtime
 from .debug_page import debug_error_page
 
@@ -32,14 +32,16 @@ def busy_page(_request: Any, exc: Exception) -> HTMLResponse:
     return response
 
 
-def to_response(outcome: Outcome | None, request: Request) -> Response:
+def to_response(outcome: Outcome, request: Request) -> Response:
     """A redirect (303 after POST) or an HTML page; 404 when nothing was found."""
-    if outcome is None:
-        return error_page("Not found", "This link is not valid. Check the address.", 404)
-    if outcome.redirect_to is not None:
+    if outcome.kind is OutcomeKind.REDIRECT and outcome.redirect_to is not None:
         status = 303 if request.method == "POST" else 302
         return RedirectResponse(outcome.redirect_to, status_code=status, headers=outcome.headers)
-    return HTMLResponse(outcome.html or "", status_code=outcome.status, headers=outcome.headers)
+    if outcome.kind is OutcomeKind.PAGE:
+        return HTMLResponse(outcome.html or "", status_code=outcome.status, headers=outcome.headers)
+    # A step that shows pages ends with one of those or finds nothing.
+    assert outcome.is_not_found, f"no response for a {outcome.kind} outcome"
+    return error_page("Not found", "This link is not valid. Check the address.", 404)
 
 
 def error_page(title: str, message: str, status: int) -> HTMLResponse:

@@ -64,7 +64,8 @@ async def sessions(request: Request) -> Response:
         return problem
     runtime = runtime_of(request)
     if request.method == "GET":
-        return JSONResponse(await run_step(runtime, list_sessions, _base_url(request)))
+        listed = await run_step(runtime, list_sessions, _base_url(request))
+        return JSONResponse(listed.value)
     body = await _json_body(request)
     if isinstance(body, JSONResponse):
         return body
@@ -80,7 +81,7 @@ async def sessions(request: Request) -> Response:
         created = await run_step(runtime, create_session_for_api, _base_url(request), arguments)
     except SessionCreationError as exc:
         return JSONResponse({"error": str(exc)}, 400)
-    return JSONResponse(created)  # oTree answers 200, and its clients expect it
+    return JSONResponse(created.value)  # oTree answers 200, and its clients expect it
 
 
 async def get_session(request: Request) -> Response:
@@ -91,7 +92,7 @@ async def get_session(request: Request) -> Response:
     body = await _json_body(request)
     if isinstance(body, JSONResponse):
         return body
-    details = await run_step(
+    outcome = await run_step(
         runtime_of(request),
         session_details,
         request.path_params["code"],
@@ -99,9 +100,9 @@ async def get_session(request: Request) -> Response:
         body.get("participant_vars"),
         body.get("session_vars"),
     )
-    if details is None:
+    if outcome.is_not_found:
         return JSONResponse({"error": "No session with this code"}, 404)
-    return JSONResponse(details)
+    return JSONResponse(outcome.value)
 
 
 routes = [

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import random
 
-from ..flow.messages import advanced, encode
 from ..flow.timeouts import submit_expired_pages
 from ..flow.unit_of_work import run_step
 from ..runtime import Runtime
@@ -18,10 +17,10 @@ INTERVAL_SECONDS = 1.0
 
 async def sweep_once(runtime: Runtime) -> int:
     """Submit every page whose deadline has passed; returns how many were submitted."""
-    notices = await run_step(runtime, submit_expired_pages)
-    for notice in notices:
-        await runtime.group_layer.publish(notice.channel, encode(notice.message))
-    return sum(1 for notice in notices if notice.message == advanced())
+    # run_step publishes the "advanced" notices, after the commit, as for every step.
+    outcome = await run_step(runtime, submit_expired_pages)
+    submitted: int = outcome.value
+    return submitted
 
 
 async def run_sweeper(runtime: Runtime) -> None:

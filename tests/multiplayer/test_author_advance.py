@@ -147,5 +147,6 @@ async def test_participants_of_another_session_are_refused(runtime: Runtime, mak
         by_code[ours[0]].session.advance_selected_participants([by_code[theirs[1]]])
 
     with pytest.raises(ValueError, match="not in session"):
-        await runtime.database.run(allowing_session_actions(advance, []), runtime)
+        step = allowing_session_actions(lambda step: advance(step.db, step.runtime), [])
+        await runtime.database.run(step, runtime)
     assert await positions(runtime, theirs) == [None, None, None, None]

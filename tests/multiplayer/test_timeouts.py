@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 from websockets.asyncio.client import connect
 
+from otree_async.flow.admin_advance import allowing_session_actions
+from otree_async.flow.results import Notice
 from otree_async.flow.timeouts import submit_expired_pages
 from otree_async.models.framework import Participant
 from otree_async.runtime import Runtime
@@ -81,8 +83,10 @@ async def test_timeout_is_submitted_once_by_racing_sweepers(runtime: Runtime, ma
     await asyncio.sleep(1.1)
 
     async def sweep() -> int:
+        # The step's notices, as run_step would publish them after the commit.
+        notices: list[Notice] = []
         async with runtime.database.unit_of_work() as uow:
-            notices = await uow.run(submit_expired_pages, runtime)
+            await uow.run(allowing_session_actions(submit_expired_pages, notices), runtime)
         return sum(1 for n in notices if n.message["type"] == "advanced")
 
     counts = await asyncio.gather(*(sweep() for _ in range(4)))
