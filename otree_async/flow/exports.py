@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session as DbSession
@@ -20,6 +20,8 @@ from .export_formats import check_fits_xlsx
 from .export_selection import Row
 from .export_tables import app_rows, chat_rows, page_time_rows
 from .export_wide import wide_rows
+from .results import Outcome
+from .step_context import StepContext
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -79,23 +81,30 @@ def apps_with_data(db: DbSession, runtime: Runtime) -> list[str]:
     return sorted(played & set(runtime.project.apps))
 
 
-def export_index(db: DbSession, runtime: Runtime, session_code: str | None) -> dict[str, Any]:
-    """What the export page lists: apps with data, their custom exports, whether any data exists,
-    and the session the page is limited to (None if there is no such session)."""
-    apps = apps_with_data(db, runtime)
+def export_index(step: StepContext, session_code: str | None) -> Outcome:
+    """What the export page lists (the outcome's value): apps with data, their custom exports,
+    whether any data exists, and the session the page is limited to; not found if there is
+    no session with session_code."""
+    db, runtime = step.db, step.runtime
     session = None
     if session_code is not None:
         found = db.scalars(select(Session).where(Session.code == session_code)).first()
-        if found is not None:
-            session = {"code": found.code, "config_name": found.config_name, "label": found.label}
-    return {
-        "session": session,
-        "has_data": bool(db.scalar(select(exists().where(Participant.id.isnot(None))))),
-        "apps": apps,
-        "custom_exports": [
-            (app, name) for app in apps for name in custom_export_names(runtime.project.apps[app])
-        ],
-    }
+        if found is None:
+            return Outcome.not_found()
+        session = {"code": found.code, "config_name": found.config_name, "label": found.label}
+    apps = apps_with_data(db, runtime)
+    return Outcome.data(
+        {
+            "session": session,
+            "has_data": bool(db.scalar(select(exists().where(Participant.id.isnot(None))))),
+            "apps": apps,
+            "custom_exports": [
+                (app, name)
+                for app in apps
+                for name in custom_export_names(runtime.project.apps[app])
+            ],
+        }
+    )
 
 
 async def opened(export: Export, export_format: str) -> Export:

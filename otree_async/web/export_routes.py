@@ -29,10 +29,11 @@ from ..flow.exports import (
     page_times_export,
     wide_export,
 )
+from ..flow.unit_of_work import run_step
 from ..runtime import Runtime
 from .admin_auth import admin_page
 from .admin_templates import render_admin
-from .responses import app_error_response, error_page, run_step, runtime_of
+from .responses import app_error_response, error_page, runtime_of
 from .rest import rest_key_problem
 
 Builder = Callable[[Runtime, dict[str, str], str | None], Awaitable[Export]]
@@ -185,9 +186,10 @@ async def export_page(request: Request) -> Response:
     ?session_code=CODE makes every download link export that session only.
     """
     code = request.query_params.get("session_code", "").strip() or None
-    index = await run_step(runtime_of(request), export_index, code)
-    if code is not None and index["session"] is None:
+    outcome = await run_step(runtime_of(request), export_index, code)
+    if outcome.is_not_found:
         return error_page("Not found", f"There is no session with the code '{code}'.", 404)
+    index: dict[str, Any] = outcome.value
     base_url = str(request.base_url).rstrip("/")
     tables: dict[str, Any] = _export_rows(base_url, index, code)
     return render_admin(
