@@ -15,7 +15,7 @@ from ..errors import ConfigurationError, did_you_mean
 from ..i18n import builtin_gettext
 from ..models.fields import Field
 from ..money.currency import CURRENT_FORMAT, Currency
-from ..templating import widgets
+from ..templating import field_html
 
 DEFAULT_MAX_LENGTH = 10000
 NUMERIC_KINDS = {"integer", "float", "decimal", "currency"}
@@ -180,7 +180,7 @@ class BoundField:
         self.name = name
 
     @property
-    def view(self) -> widgets.FieldView:
+    def view(self) -> field_html.FieldView:
         """The field's current state, ready to draw."""
         return self.form.field_view(self.name)
 
@@ -195,16 +195,16 @@ class BoundField:
         return list(self.view.errors)
 
     def __html__(self) -> str:
-        return str(widgets.render_widget(self.view))
+        return str(field_html.render_widget(self.view))
 
     __str__ = __html__
 
     def __getitem__(self, index: int) -> Markup:
-        return widgets.render_option(self.view, int(index))
+        return field_html.render_option(self.view, int(index))
 
     def __iter__(self) -> Iterator[Markup]:
         view = self.view
-        return (widgets.render_option(view, i) for i in range(len(view.choices)))
+        return (field_html.render_option(view, i) for i in range(len(view.choices)))
 
 
 class PageForm:
@@ -275,16 +275,16 @@ class PageForm:
         """Whether any field or the form as a whole has an error."""
         return bool(self.errors or self.non_field_errors)
 
-    def field_view(self, name: str) -> widgets.FieldView:
+    def field_view(self, name: str) -> field_html.FieldView:
         """The field's state as text: what was entered, or the initial value."""
         field = self._field(name)
         spec = field.spec
         current = field.raw if field.submitted else input_text(self._initial.get(name))
         choices = spec.choices_shown or []
         kind = spec.field.kind
-        return widgets.FieldView(
+        return field_html.FieldView(
             name=name,
-            widget=widgets.choose_widget(
+            widget=field_html.choose_widget(
                 kind, spec.field.widget_name, spec.choices is not None, spec.is_checkbox
             ),
             label=spec.label,
@@ -296,7 +296,7 @@ class PageForm:
             blank_option=self._initial.get(name) is None and not spec.field.has_initial,
             min=input_text(spec.min) if kind in NUMERIC_KINDS and spec.min is not None else None,
             max=input_text(spec.max) if kind in NUMERIC_KINDS and spec.max is not None else None,
-            step=widgets.number_step(kind, CURRENT_FORMAT.get().places),
+            step=field_html.number_step(kind, CURRENT_FORMAT.get().places),
             max_length=spec.field.max_length or (DEFAULT_MAX_LENGTH if kind == "string" else None),
             errors=tuple(field.errors),
         )
@@ -342,7 +342,7 @@ def build_form(specs: list[FormFieldSpec], formdata: Any, initial: Mapping[str, 
 
 def render_formfield(form: PageForm, name: str, label: str | None = None) -> Markup:
     """Label, input, help text and errors of one field, in Bootstrap 5 markup."""
-    return widgets.render_field(form.field_view(name), label)
+    return field_html.render_field(form.field_view(name), label)
 
 
 def render_formfields(form: PageForm) -> Markup:
@@ -352,4 +352,4 @@ def render_formfields(form: PageForm) -> Markup:
 
 def render_formfield_errors(form: PageForm, name: str) -> Markup:
     """Only the error messages of one field."""
-    return widgets.render_errors(form.field_view(name))
+    return field_html.render_errors(form.field_view(name))
