@@ -42,6 +42,9 @@ class Browser:
     # Set to have a waiting participant reload its page, as oTree's bots do on each turn:
     # the database, not a notice that may be late, then says whether it may go on.
     recheck: asyncio.Event = field(default_factory=asyncio.Event)
+    # Shared by a run's browsers: how many bots read the database at once. Hundreds of bots
+    # queue here, not for the connection pool, whose wait times out under load.
+    reads: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
     reloaded_at: float = 0.0
     # The request in flight or last made, e.g. "GET /p/.../Results/3": where an error happened.
     last_request: str = ""

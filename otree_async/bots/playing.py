@@ -65,7 +65,7 @@ async def _play_round(
         # oTree's bots see the HTML with line breaks and runs of spaces folded to one space.
         bot.html = " ".join(browser.html.split())
         try:
-            async with runtime.database.unit_of_work(read_only=True) as uow:
+            async with browser.reads, runtime.database.unit_of_work(read_only=True) as uow:
                 item = await uow.run(next_page, runtime)
             if item is _DONE:
                 return
@@ -124,7 +124,7 @@ async def _submit(
     where = f"app '{app_name}' round {round_number}, page '{page_name}'"
     match = PAGE_PATH.match(browser.url)
     if match is None or match["page"] != page_name:
-        async with runtime.database.unit_of_work(read_only=True) as uow:
+        async with browser.reads, runtime.database.unit_of_work(read_only=True) as uow:
             position = await uow.run(_position, runtime, browser.code)
         raise BotError(
             f"the bot yielded page '{page_name}' (app '{app_name}' round {round_number}), but "

@@ -28,6 +28,8 @@ from .playing import play_participant
 from .stuck import StuckWatch
 
 WATCH_INTERVAL_SECONDS = 0.2
+# Bots' reads are short; a few at once leave the rest of the pool to the app's requests.
+BOT_READS_AT_ONCE = 4
 
 
 @dataclass
@@ -115,9 +117,10 @@ async def play_participants(
 ) -> None:
     """Play every participant's bots at the same time, collecting failures in result."""
     stop = asyncio.Event()
+    reads = asyncio.Semaphore(BOT_READS_AT_ONCE)
     clients = [make_client() for _ in participants]
     browsers = [
-        Browser(client, code, number, waiter, stop)
+        Browser(client, code, number, waiter, stop, reads=reads)
         for client, (code, number) in zip(clients, participants, strict=True)
     ]
 
