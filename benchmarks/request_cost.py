@@ -53,10 +53,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.pool import Pool
 
+from otree_async.flow.runtime import Runtime
 from otree_async.flow.session_creation import create_session
 from otree_async.models.framework import Participant
-from otree_async.runtime import Runtime, build_runtime
 from otree_async.web.app import create_app
+from otree_async.web.assembly import build_runtime
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = "public_goods"

@@ -137,7 +137,7 @@ def otree_async_command(
 # that all create tables in their lifespan race each other on an empty PostgreSQL database.
 PREPARE_DATABASE = """
 import asyncio, sys
-from otree_async.runtime import build_runtime
+from otree_async.web.assembly import build_runtime
 
 async def prepare():
     runtime = build_runtime(sys.argv[1], database_url=sys.argv[2])

@@ -82,7 +82,7 @@ IN_PROCESS = """
 import asyncio, json, sys, time
 started = time.perf_counter()
 from otree_async.flow.session_creation import create_session
-from otree_async.runtime import build_runtime
+from otree_async.web.assembly import build_runtime
 
 async def main(project, url, config, count):
     imported = time.perf_counter()

@@ -28,8 +28,8 @@ from .models.maintenance import describe_database, reset_database, run_on_databa
 from .project.archives import unzip_into_folder, zip_into_folder
 from .project.deployment import read_deployment
 from .project.scaffold import create_app_folder, create_project
-from .runtime import runtime_for
 from .web import servers
+from .web.assembly import runtime_for
 
 # oTree's alternative command names, resolved to ours but not listed in the overview.
 ALIASES = {

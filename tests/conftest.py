@@ -37,12 +37,13 @@ from sqlalchemy.orm import Session as DbSession
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message
 
+from otree_async.flow.runtime import Runtime
 from otree_async.flow.session_creation import create_session
 from otree_async.live.group_layer import GroupLayer
 from otree_async.models.database import Database
 from otree_async.models.framework import Participant
-from otree_async.runtime import Runtime, build_runtime
 from otree_async.web.app import create_app
+from otree_async.web.assembly import build_runtime
 
 PROJECTS = Path(__file__).resolve().parent / "projects"
 DEFAULT_POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -14,9 +14,10 @@ from typing import Any
 
 from ..errors import SessionCreationError
 from ..flow.export_files import write_export_folder
+from ..flow.runtime import Runtime
 from ..project.checks import group_size_multiple
 from ..project.deployment import Deployment
-from ..runtime import Runtime, build_runtime
+from ..web.assembly import build_runtime
 from .loading import cases_of
 from .runner import BotRunResult, run_session
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session as DbSession
 
 from ..errors import BotError
 from ..flow.lookup import find_participant
+from ..flow.runtime import Runtime
 from ..pages import is_wait_page
-from ..runtime import Runtime
 from .bot import Bot, Submission, case_for, to_submission
 from .browser import PAGE_PATH, Browser
 from .failures import describe_exception

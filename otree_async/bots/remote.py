@@ -18,7 +18,7 @@ from websockets.exceptions import WebSocketException
 
 from ..errors import BotError
 from ..flow.messages import decode, ready
-from ..runtime import Runtime
+from ..flow.runtime import Runtime
 from .runner import BotRunResult, play_participants
 
 REST_TIMEOUT_SECONDS = 600.0

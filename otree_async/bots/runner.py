@@ -17,9 +17,9 @@ import httpx
 from sqlalchemy.orm import Session as DbSession
 
 from ..errors import AppCodeError, BotError
+from ..flow.runtime import Runtime
 from ..flow.session_creation import create_session
 from ..live.wait_sockets import wait_until_ready
-from ..runtime import Runtime
 from ..web.app import create_app
 from .browser import Browser, RunStopped, Waiter
 from .failures import describe_exception

@@ -6,7 +6,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ..runtime import Runtime, build_runtime
+from ..flow.runtime import Runtime
+from ..web.assembly import build_runtime
 from .runner import BotRunResult, run_config
 
 

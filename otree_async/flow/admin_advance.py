@@ -26,7 +26,7 @@ from .step_context import StepContext
 from .timeouts import submit_on_timeout
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 T = TypeVar("T")
 

@@ -22,7 +22,7 @@ from .step_context import StepContext
 from .wait_pages import run_after_all_players_arrive
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 
 def is_waiting_for_group(participant: Participant) -> bool:

@@ -14,7 +14,7 @@ from .export_columns import cell
 from .export_selection import ExportNotFound, Row, selected_sessions
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 CUSTOM_EXPORT_PREFIX = "custom_export"
 

@@ -14,7 +14,7 @@ from .export_formats import export_bytes
 from .exports import Export, app_export, custom_export, wide_export
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 
 def _apps_with_players(db: DbSession, runtime: Runtime) -> list[str]:

@@ -22,7 +22,7 @@ from ..models.base import CurrencyType, DecimalType
 from ..models.framework import PageTime, Session
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 BATCH_SIZE = 500
 # After each batch an export pauses this many times as long as the batch took, leaving the

@@ -34,7 +34,7 @@ from .export_selection import (
 )
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 
 def check_app(runtime: Runtime, app_name: str) -> None:

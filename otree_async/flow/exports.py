@@ -24,7 +24,7 @@ from .results import Outcome
 from .step_context import StepContext
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 WIDE_STEM = "all_apps_wide"
 PAGE_TIMES_STEM = "PageTimes"

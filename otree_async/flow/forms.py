@@ -12,7 +12,7 @@ from .form_engine import FormFieldSpec, PageForm, build_form
 from .hooks import call_author, page_hook
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 
 def form_model_name(slot: PageSlot) -> str | None:

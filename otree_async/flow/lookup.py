@@ -17,7 +17,7 @@ from ..engine.plan import PageSlot, page_url
 from ..models.framework import Participant, Session
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 PLAYERS_KEY = "otree_async_players"
 

@@ -28,7 +28,7 @@ from .wait_pages import scope_of
 from .wait_texts import wait_page_body_text
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 logger = logging.getLogger("otree_async.pages")
 

@@ -19,7 +19,7 @@ from ..project.checks import group_size_multiple
 from .hooks import call_author
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 CODE_ALPHABET = string.ascii_lowercase + string.digits
 NON_EDITABLE_CONFIG_KEYS = frozenset(

@@ -16,7 +16,7 @@ from .session_creation import create_session
 from .step_context import StepContext
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 
 def session_urls(session: Session, base_url: str) -> dict[str, Any]:

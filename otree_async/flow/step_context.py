@@ -11,7 +11,7 @@ from .messages import Message
 from .results import Notice
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 
 @dataclass

@@ -21,7 +21,7 @@ from .messages import encode
 from .results import Notice, Outcome
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 # PostgreSQL: deadlock detected, serialization failure. Safe to retry the whole step.
 RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})

@@ -31,7 +31,7 @@ from .messages import ready
 from .step_context import StepContext
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 
 def scope_of(slot: PageSlot, player: Any) -> tuple[str, Any]:

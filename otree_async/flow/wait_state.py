@@ -19,7 +19,7 @@ from .lookup import find_participant, player_for
 from .wait_pages import completion_query, is_completed, scope_column, scope_of
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .runtime import Runtime
 
 # (channel to listen on, may leave now), or None for an unknown participant.
 WaitState = tuple[str, bool] | None

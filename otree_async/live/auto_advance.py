@@ -13,7 +13,7 @@ from ..flow.wait_state import read_moved_on
 from .waiting import serve_until
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from ..flow.runtime import Runtime
 
 
 def _reader(runtime: Runtime, code: str, index: int) -> Any:

@@ -37,6 +37,9 @@ from urllib.parse import urlsplit
 from otree_async.errors import ConfigurationError, did_you_mean
 from otree_async.flow.messages import encode, reconnected
 from otree_async.live.backends.base import Backend, Event, Reconnected
+from otree_async.live.backends.memory import MemoryBackend
+from otree_async.live.backends.postgres import PostgresBackend
+from otree_async.live.backends.redis import RedisBackend
 
 logger = logging.getLogger(__name__)
 
@@ -126,16 +129,10 @@ class GroupLayer:
         """A layer for memory://, redis://, rediss://, postgres:// or postgresql://."""
         scheme = urlsplit(url).scheme
         if scheme == "memory":
-            from otree_async.live.backends.memory import MemoryBackend
-
             return cls(MemoryBackend())
         if scheme in ("redis", "rediss"):
-            from otree_async.live.backends.redis import RedisBackend
-
             return cls(RedisBackend(url))
         if scheme in ("postgres", "postgresql"):
-            from otree_async.live.backends.postgres import PostgresBackend
-
             return cls(PostgresBackend(url))
         accepted = ", ".join(f"{name}://" for name in SCHEMES)
         raise ConfigurationError(

@@ -22,7 +22,7 @@ from .waiting import serve_until, wait_until
 PRESENCE_HEARTBEAT_SECONDS = PRESENCE_TIMEOUT_SECONDS / 3
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from ..flow.runtime import Runtime
 
 
 def _reader(runtime: Runtime, code: str, index: int) -> Any:

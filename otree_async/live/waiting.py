@@ -17,7 +17,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..flow.messages import Message, decode, encode, lets_page_go_on
-from ..runtime import Runtime
+from ..flow.runtime import Runtime
 
 # (channel, done): the channel to listen on and whether the condition already holds.
 StateReader = Callable[[], Awaitable[tuple[str, bool] | None]]

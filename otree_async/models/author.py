@@ -16,6 +16,7 @@ from sqlalchemy.orm import object_session
 
 from ..errors import AppCodeError, did_you_mean
 from .fields import Field, declared_fields
+from .grouping_rows import apply_group_matrix
 
 
 class BaseConstants:
@@ -154,8 +155,6 @@ class BaseSubsession(_AppModel):
 
     def set_group_matrix(self, matrix: Sequence[Sequence[Any]]) -> None:
         """Regroup players: each row is a group of players (or their id_in_subsession)."""
-        from .grouping_rows import apply_group_matrix
-
         apply_group_matrix(self, matrix)
 
     def group_randomly(self, fixed_id_in_group: bool = False) -> None:

@@ -24,9 +24,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..errors import did_you_mean
-from ..money.currency import Currency
+from ..money.currency import Currency, RealWorldCurrency
 from .base import CurrencyType, FrameworkBase
 from .context import current_project_fields, current_session_actions
+from .queries import player_of_participant, players_of_participant, subsessions_of_session
 
 
 def _utcnow() -> datetime:
@@ -89,8 +90,6 @@ class Session(_VarsBacked, FrameworkBase):
     @property
     def participation_fee(self) -> Any:
         """The participation fee from the session's config (real-world currency)."""
-        from ..money.currency import RealWorldCurrency
-
         return RealWorldCurrency(self.config.get("participation_fee", 0))
 
     @property
@@ -104,8 +103,6 @@ class Session(_VarsBacked, FrameworkBase):
 
     def get_subsessions(self) -> list[Any]:
         """Every subsession of every app in the session, in app and round order."""
-        from .queries import subsessions_of_session
-
         return subsessions_of_session(self)
 
     def advance_last_place_participants(self, visited_only: bool = False) -> None:
@@ -175,14 +172,10 @@ class Participant(_VarsBacked, FrameworkBase):
 
     def get_players(self) -> list[Any]:
         """The participant's players in every app and round, in the order they were played."""
-        from .queries import players_of_participant
-
         return players_of_participant(self)
 
     def get_player(self, app_name: str, round_number: int) -> Any:
         """The participant's player in one app and round."""
-        from .queries import player_of_participant
-
         return player_of_participant(self, app_name, round_number)
 
     def set_label(self, label: str) -> None:

@@ -16,13 +16,14 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import DatabaseUnavailable
+from ..flow.runtime import Runtime
 from ..live import auto_advance, wait_sockets
 from ..project import Project
 from ..project.deployment import Deployment, read_deployment
-from ..runtime import Runtime, build_runtime
 from ..templating.environment import static_directory
 from . import admin, admin_auth, demo, export_routes, participant, rest
 from .admin_templates import admin_templates
+from .assembly import build_runtime
 from .responses import busy_page
 from .sweeper import run_sweeper
 

@@ -29,8 +29,8 @@ from ..flow.exports import (
     page_times_export,
     wide_export,
 )
+from ..flow.runtime import Runtime
 from ..flow.unit_of_work import run_step
-from ..runtime import Runtime
 from .admin_auth import admin_page
 from .admin_templates import render_admin
 from .responses import app_error_response, error_page, runtime_of

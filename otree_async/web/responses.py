@@ -11,7 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import DatabaseUnavailable, OTreeAsyncError
 from ..flow.results import Outcome, OutcomeKind
-from ..runtime import Runtime
+from ..flow.runtime import Runtime
 from .debug_page import debug_error_page
 
 logger = logging.getLogger("otree_async")

@@ -17,11 +17,12 @@ from urllib.parse import urlsplit
 import uvicorn
 
 from ..errors import ConfigurationError
+from ..flow.runtime import Runtime
 from ..live.group_layer import GroupLayer
 from ..models.maintenance import describe_database, first_line, run_on_database
 from ..project.archives import SUFFIX, newest_archive, unzip_project
 from ..project.deployment import Deployment, child_environment, share_with_workers
-from ..runtime import Runtime, runtime_for
+from .assembly import runtime_for
 
 KEEP_ALIVE_SECONDS = 75
 APP_FACTORY = "otree_async.web.app:app_from_environment"

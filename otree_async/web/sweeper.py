@@ -6,9 +6,9 @@ import asyncio
 import logging
 import random
 
+from ..flow.runtime import Runtime
 from ..flow.timeouts import submit_expired_pages
 from ..flow.unit_of_work import run_step
-from ..runtime import Runtime
 
 logger = logging.getLogger("otree_async.timeouts")
 

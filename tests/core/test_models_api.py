@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from otree_async.errors import AppCodeError
+from otree_async.flow.runtime import Runtime
 from otree_async.models.framework import Participant, Session
 from otree_async.money.currency import Currency
-from otree_async.runtime import Runtime
 
 if TYPE_CHECKING:
     from conftest import SessionFactory

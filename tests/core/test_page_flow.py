@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from otree_async.flow.runtime import Runtime
 from otree_async.models.framework import Participant
-from otree_async.runtime import Runtime
 from otree_async.web.app import create_app
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ import pytest
 from otree_async import api
 from otree_async.errors import ConfigurationError
 from otree_async.project import load_project
-from otree_async.runtime import build_runtime
 from otree_async.web.app import create_app
+from otree_async.web.assembly import build_runtime
 
 if TYPE_CHECKING:
     from conftest import RuntimeFactory

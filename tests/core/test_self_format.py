@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from otree_async.bots.session_run import describe_failures, run_bots_in_fresh_database
 from otree_async.errors import ConfigurationError
+from otree_async.flow.runtime import Runtime
 from otree_async.models.framework import Participant
 from otree_async.project import load_project
-from otree_async.runtime import Runtime
 
 if TYPE_CHECKING:
     from conftest import SessionFactory

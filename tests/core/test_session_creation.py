@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from otree_async.errors import SessionCreationError
+from otree_async.flow.runtime import Runtime
 from otree_async.models.framework import Participant, Session
-from otree_async.runtime import Runtime
 
 if TYPE_CHECKING:
     from conftest import SessionFactory

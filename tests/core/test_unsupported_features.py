@@ -11,8 +11,8 @@ import pytest
 
 from otree_async.errors import ConfigurationError
 from otree_async.project import load_project
-from otree_async.runtime import build_runtime
 from otree_async.templating.tags import CHAT_NOT_SUPPORTED
+from otree_async.web.assembly import build_runtime
 
 SETTINGS = """
 SESSION_CONFIGS = [dict(name="market", app_sequence=["market"], num_demo_participants=2)]

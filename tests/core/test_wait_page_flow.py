@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from otree_async.flow.runtime import Runtime
 from otree_async.models.framework import Session
-from otree_async.runtime import Runtime
 
 if TYPE_CHECKING:
     from conftest import SessionFactory, WebSocketOpener

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from otree_async.flow.runtime import Runtime
 from otree_async.flow.session_creation import create_session
-from otree_async.runtime import Runtime, build_runtime
+from otree_async.web.assembly import build_runtime
 
 PROJECT = Path(__file__).parent / "project"
 

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from websockets.asyncio.client import connect
 
 from otree_async.errors import ConfigurationError
+from otree_async.flow.runtime import Runtime
 from otree_async.models.framework import PageTime, Participant
-from otree_async.runtime import Runtime
 from otree_async.web.app import create_app
 
 

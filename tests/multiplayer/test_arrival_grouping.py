@@ -9,8 +9,8 @@ import httpx
 from sqlalchemy import select
 from websockets.asyncio.client import connect
 
+from otree_async.flow.runtime import Runtime
 from otree_async.models.framework import Participant
-from otree_async.runtime import Runtime
 
 
 async def groups_by_round(

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from websockets.asyncio.client import connect
 
 from otree_async.flow.admin_advance import allowing_session_actions
+from otree_async.flow.runtime import Runtime
 from otree_async.models.framework import PageTime, Participant, Session
-from otree_async.runtime import Runtime
 
 from .test_admin_advance import client_for, positions
 

@@ -30,9 +30,9 @@ from sqlalchemy import select
 from websockets.asyncio.client import ClientConnection, connect
 
 from otree_async.flow.channels import wait_channel
+from otree_async.flow.runtime import Runtime
 from otree_async.models.framework import Participant, Session
 from otree_async.project import deployment
-from otree_async.runtime import Runtime
 
 from .servers import ServerProcess
 

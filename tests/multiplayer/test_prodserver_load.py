@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from otree_async.bots.remote import run_session_against_url
+from otree_async.flow.runtime import Runtime
 from otree_async.models.framework import Participant, Session
-from otree_async.runtime import Runtime
 
 from .servers import running_server
 

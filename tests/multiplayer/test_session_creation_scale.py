@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from otree_async.flow.session_creation import create_session
 from otree_async.models.framework import Participant
-from otree_async.runtime import build_runtime
+from otree_async.web.assembly import build_runtime
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -13,9 +13,9 @@ from websockets.asyncio.client import connect
 
 from otree_async.flow.admin_advance import allowing_session_actions
 from otree_async.flow.results import Notice
+from otree_async.flow.runtime import Runtime
 from otree_async.flow.timeouts import submit_expired_pages
 from otree_async.models.framework import Participant
-from otree_async.runtime import Runtime
 from otree_async.web.app import create_app
 from otree_async.web.sweeper import sweep_once
 

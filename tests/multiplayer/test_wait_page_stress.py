@@ -13,8 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from otree_async.flow.runtime import Runtime
 from otree_async.models.framework import Participant, Session, WaitPageCompletion
-from otree_async.runtime import Runtime
 
 from .servers import running_server
 

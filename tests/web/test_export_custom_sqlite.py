@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from otree_async.runtime import Runtime
+from otree_async.flow.runtime import Runtime
 
 if TYPE_CHECKING:
     from conftest import SessionFactory

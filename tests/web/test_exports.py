@@ -18,7 +18,7 @@ import pytest
 from otree_async.bots.runner import run_session
 from otree_async.flow import export_selection, export_tables, export_wide
 from otree_async.flow.exports import wide_export
-from otree_async.runtime import Runtime
+from otree_async.flow.runtime import Runtime
 
 if TYPE_CHECKING:
     from conftest import ClientFactory

@@ -1,50 +1,19 @@
-"""Everything a running experiment needs, built once by create_app and kept on app.state."""
+"""Assembling a running experiment: load the project, build its tables, templates, database
+and group layer into a Runtime; nothing is connected yet."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from .engine.plan import PageSlot, build_page_plan
-from .models.app_tables import ProjectTables, build_tables
-from .models.context import ProjectContext
-from .models.database import Database, sqlite_url_for
-from .project import Project, load_project
-from .project.deployment import Deployment
-
-if TYPE_CHECKING:
-    import jinja2
-
-    from .live.group_layer import GroupLayer
-
-
-@dataclass
-class Runtime:
-    """The loaded project, its tables, database, templates and group layer."""
-
-    project: Project
-    tables: ProjectTables
-    database: Database
-    context: ProjectContext
-    templates: jinja2.Environment
-    group_layer: GroupLayer
-    debug: bool = True
-    deployment: Deployment = field(default_factory=Deployment)
-    _plans: dict[tuple[str, ...], list[PageSlot]] = field(default_factory=dict)
-
-    def plan_for(self, app_sequence: list[str] | tuple[str, ...]) -> list[PageSlot]:
-        """The page plan of an app sequence (built once, then reused)."""
-        key = tuple(app_sequence)
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = build_page_plan([self.project.apps[name] for name in key])
-            self._plans[key] = plan
-        return plan
-
-    def session_plan(self, session: Any) -> list[PageSlot]:
-        """The page plan of a session."""
-        return self.plan_for(session.config["app_sequence"])
+from ..flow.runtime import Runtime
+from ..live.group_layer import GroupLayer
+from ..models.app_tables import build_tables
+from ..models.context import ProjectContext
+from ..models.database import Database, sqlite_url_for
+from ..project import Project, load_project
+from ..project.deployment import Deployment
+from ..project.template_checks import check_templates
+from ..templating.environment import build_environment
 
 
 def build_runtime(
@@ -60,10 +29,6 @@ def build_runtime(
     The URLs and debug are given explicitly; `deployment` supplies the rest (pool sizes, the
     waiting sockets' re-read interval), with an empty environment's defaults.
     """
-    from .live.group_layer import GroupLayer
-    from .project.template_checks import check_templates
-    from .templating.environment import build_environment
-
     loaded = project if isinstance(project, Project) else load_project(project)
     tables = build_tables(loaded.apps.values())
     context = ProjectContext(
