@@ -4,13 +4,17 @@ What is broadcaster's (0.3.1): the backend interface and the event type. Every b
 `otree_async.live.backends` subclasses `broadcaster.BroadcastBackend` and delivers
 `broadcaster.Event`s, so each also works under the stock `broadcaster.Broadcast(backend=...)`
 (tests/live/test_stock_broadcast.py shows it for memory, Redis and PostgreSQL). The backends'
-code is ours, not broadcaster's backends: those have defects 1-3 and 5 of
-reference/stack-notes.md; see each backend's docstring.
+code is ours, not broadcaster's backends, which have four defects in 0.3.1: (1) the Redis
+backend with redis-py 8 marks itself ready before SUBSCRIBE completes and delivers nothing;
+(2) redis-py 8's default pool raises once 100 connections are in use; (3) the Postgres backend
+runs LISTEN, UNLISTEN and NOTIFY on one connection, so concurrent calls fail with "another
+operation is in progress"; (5) no backend reconnects, so subscribers hang after a Redis restart.
+Each backend's docstring says how it avoids them.
 
 What is ours: `GroupLayer`, which has `Broadcast`'s shape (`GroupLayer(backend)`, `connect`,
 `disconnect`, `publish`, a `subscribe` context manager, one task reading `next_published`) but
-does not use `Broadcast`, whose subscribe has defect 4 (two subscribers to a new channel at once:
-the second overwrites the first, which never receives and raises KeyError on exit). Here:
+does not use `Broadcast`, whose subscribe has defect (4): two subscribers to a new channel at
+once, the second overwrites the first, which never receives and raises KeyError on exit. Here:
 - a per-channel lock around check-subscribe-register, with reference counting, so the backend
   unsubscribes when the last subscriber leaves, even a cancelled one;
 - messages are JSON objects: published as text, decoded per subscriber;
