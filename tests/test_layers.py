@@ -129,3 +129,12 @@ def test_no_import_hides_inside_a_function() -> None:
                 and (node.level or (node.module or "").startswith("otree_async"))
             )
     assert hidden == []
+
+
+def test_module_names_are_unique() -> None:
+    """A reader never has to guess which `wait_pages.py` is meant."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for path in PACKAGE.rglob("*.py"):
+        if AUTHOR_TEMPLATES not in path.parents and path.stem not in ("__init__", "__main__"):
+            names[path.stem].append(str(path.relative_to(PACKAGE.parent)))
+    assert {name: places for name, places in names.items() if len(places) > 1} == {}

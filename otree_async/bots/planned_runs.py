@@ -18,7 +18,7 @@ from ..flow.runtime import Runtime
 from ..project.checks import group_size_multiple
 from ..project.deployment import Deployment
 from ..web.assembly import build_runtime
-from .loading import cases_of
+from .discovery import cases_of
 from .runner import BotRunResult, run_session
 
 # Given a run, a context manager that yields the callback to call once per participant done.

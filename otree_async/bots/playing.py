@@ -17,9 +17,9 @@ from ..flow.runtime import Runtime
 from ..pages import is_wait_page
 from .bot import Bot, Submission, case_for, to_submission
 from .browser import PAGE_PATH, Browser
+from .discovery import bot_class
 from .failures import describe_exception
 from .html_check import check_page_html
-from .loading import bot_class
 
 _DONE = object()
 

@@ -22,8 +22,8 @@ from ..flow.session_creation import create_session
 from ..live.wait_sockets import wait_until_ready
 from ..web.app import create_app
 from .browser import Browser, RunStopped, Waiter
+from .discovery import cases_of
 from .failures import describe_exception
-from .loading import cases_of
 from .playing import play_participant
 from .stuck import StuckWatch
 

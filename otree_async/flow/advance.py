@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session as DbSession
 
 from ..engine.plan import PageSlot
-from ..models.base import table_of
+from ..models.declarative import table_of
 from ..models.framework import PageTime, Participant
 from ..pages import is_wait_page
 from .arrival_groups import arrive_by_arrival_time

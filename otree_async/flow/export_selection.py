@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import OTreeAsyncError
-from ..models.base import CurrencyType, DecimalType
+from ..models.declarative import CurrencyType, DecimalType
 from ..models.framework import PageTime, Session
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from ..errors import did_you_mean
-from ..models.base import table_of
+from ..models.declarative import table_of
 from ..models.framework import PageTime, Participant, Session
 from .export_chat import chat_batch
 from .export_columns import (

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
-from ..models.base import table_of
+from ..models.declarative import table_of
 from ..models.framework import Participant
 from .export_columns import (
     PARTICIPANT_COLUMNS,

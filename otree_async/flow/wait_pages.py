@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from ..engine.plan import PageSlot
 from ..errors import AppCodeError
-from ..models.base import table_of
+from ..models.declarative import table_of
 from ..models.framework import Participant, WaitPageArrival, WaitPageCompletion
 from .channels import wait_channel
 from .hooks import call_author, page_hook

@@ -25,7 +25,7 @@ from sqlalchemy.orm.base import NO_VALUE
 
 from ..money.currency import Currency
 from .author import BaseGroup, BasePlayer, BaseSubsession
-from .base import CurrencyType, DecimalType, new_metadata
+from .declarative import CurrencyType, DecimalType, new_metadata
 from .fields import CurrencyField, Field, Link, declared_fields
 from .framework import Participant, Session
 

@@ -28,8 +28,8 @@ from sqlalchemy.util import await_only
 
 from ..errors import ConfigurationError
 from .app_tables import ProjectTables
-from .base import FrameworkBase
 from .context import ProjectContext, awaiter_scope, db_scope, project_scope
+from .declarative import FrameworkBase
 from .sqlite_worker import SQLiteWorker
 from .vars_tracking import VarsTrackingSession
 

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..errors import did_you_mean
 from ..money.currency import Currency, RealWorldCurrency
-from .base import CurrencyType, FrameworkBase
 from .context import current_project_fields, current_session_actions
+from .declarative import CurrencyType, FrameworkBase
 from .queries import player_of_participant, players_of_participant, subsessions_of_session
 
 
