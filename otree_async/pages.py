@@ -31,7 +31,7 @@ class WaitPage:
     wait_for_all_groups: ClassVar[bool] = False
     group_by_arrival_time: ClassVar[bool] = False
     title_text: ClassVar[str] = "Please wait"
-    # None: say whom the participant waits for (flow/wait_texts.py), as oTree does.
+    # None: say whom the participant waits for (engine/wait_rules.py), as oTree does.
     body_text: ClassVar[str | None] = None
     template_name: ClassVar[str | None] = None
     after_all_players_arrive: ClassVar[Any] = None

@@ -27,6 +27,6 @@ def initial_group_matrix(num_players: int, players_per_group: int | None) -> lis
     """Groups in order of arrival: [[1, 2, 3], [4, 5, 6], ...] (None = everyone together)."""
     size = players_per_group or num_players
     return [
-        list(range(start, min(start + size, num_players) + 1))
-        for start in range(1, num_players + 1, size)
+        list(range(start, min(start + size, num_players + 1)))
+        for start in range(1, num_players + 1, size or 1)
     ]

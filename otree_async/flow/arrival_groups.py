@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from ..engine.arrival_grouping import default_group, is_present
 from ..engine.plan import PageSlot
+from ..engine.wait_rules import group_scope_key
 from ..errors import AppCodeError
 from ..models.framework import Participant, WaitPageCompletion
 from .channels import participant_channel
@@ -171,7 +172,7 @@ def _make_group(step: StepContext, slot: PageSlot, subsession: Any, players: lis
         insert(WaitPageCompletion).values(
             session_id=subsession.session_id,
             page_index=slot.index,
-            scope_key=f"g{new_group_this_round.id}",
+            scope_key=group_scope_key(new_group_this_round.id),
         )
     )
     codes = db.scalars(select(Participant.code).where(Participant.id.in_(participant_ids)))

@@ -10,8 +10,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..engine.plan import PageSlot, first_index_of_app, page_url, upcoming_apps
+from ..engine.timeout_rules import (
+    keep_valid_values,
+    submit_timed_out,
+    timeout_defaults,
+    values_to_store,
+)
 from ..errors import AppCodeError
-from ..models.fields import Field
 from ..models.framework import Participant
 from ..pages import Page, is_wait_page
 from ..templating.environment import render, resolve_page_template
@@ -31,9 +36,6 @@ if TYPE_CHECKING:
     from .runtime import Runtime
 
 logger = logging.getLogger("otree_async.pages")
-
-# A browser's timer fires a moment before the server's deadline; accept it that early.
-TIMEOUT_TOLERANCE_SECONDS = 0.5
 
 
 def initialize_participant(step: StepContext, code: str, label: str | None) -> Outcome:
@@ -154,12 +156,9 @@ def complete_page(
 
 
 def _timeout_happened(participant: Participant, formdata: Any) -> bool:
-    if not formdata or not formdata.get("timeout_happened"):
-        return False
-    if participant.is_bot:
-        return True
+    claimed = bool(formdata and formdata.get("timeout_happened"))
     deadline = participant.timeout_deadline
-    return deadline is not None and time.time() >= deadline - TIMEOUT_TOLERANCE_SECONDS
+    return submit_timed_out(claimed, bool(participant.is_bot), deadline, time.time())
 
 
 def _store(target: Any, values: dict[str, Any]) -> None:
@@ -168,16 +167,18 @@ def _store(target: Any, values: dict[str, Any]) -> None:
 
 
 def store_timeout_values(runtime: Runtime, slot: PageSlot, player: Any, form: PageForm) -> None:
-    """oTree's rule on timeout: keep the valid fields, defaults for the rest; if the page's
-    error_message rejects (or fails on) the result, defaults for every field.
-
-    The defaults are the page's (deprecated) timeout_submission, else each field type's.
-    """
+    """Store a timed-out form by oTree's rule (engine/timeout_rules.py), asking the page's
+    error_message about the kept values."""
     target = form_target(slot, player)
-    defaults = _timeout_defaults(slot, type(target)._author_fields, form.field_names)
+    declared = type(target)._author_fields
+    defaults = timeout_defaults(
+        form.field_names,
+        getattr(slot.page_class, "timeout_submission", None),
+        {name: declared[name].auto_submit_default for name in form.field_names},
+    )
     form.validate()
-    valid = form.valid_values()
-    values = {name: valid.get(name, defaults[name]) for name in form.field_names}
+    values = keep_valid_values(form.field_names, form.valid_values(), defaults)
+    rejected = False
     hook = page_hook(slot.page_class, "error_message")
     if hook is not None:
         where = f"error_message of page '{slot.page_name}' in app '{slot.app_name}'"
@@ -188,16 +189,7 @@ def store_timeout_values(runtime: Runtime, slot: PageSlot, player: Any, form: Pa
             # stuck and the sweeper retrying forever. oTree also treats it as a rejection.
             logger.warning("On timeout, %s; storing the defaults.", exc)
             rejected = True
-        if rejected:
-            values = dict(defaults)
-    _store(target, values)
-
-
-def _timeout_defaults(
-    slot: PageSlot, declared: dict[str, Field], field_names: list[str]
-) -> dict[str, Any]:
-    given = getattr(slot.page_class, "timeout_submission", None) or {}
-    return {name: given.get(name, declared[name].auto_submit_default) for name in field_names}
+    _store(target, values_to_store(values, defaults, rejected))
 
 
 def render_page(

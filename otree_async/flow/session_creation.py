@@ -3,7 +3,6 @@ round in bulk inserts, then each round's creating_session."""
 
 from __future__ import annotations
 
-import math
 import secrets
 import string
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session as DbSession
 
+from ..engine.grouping import initial_group_matrix
 from ..errors import SessionCreationError
 from ..models.framework import Participant, Session
 from ..money.currency import RealWorldCurrency
@@ -130,8 +130,11 @@ def _insert_round(
 ) -> None:
     tables = runtime.tables.apps[app_name]
     players_per_group = runtime.project.apps[app_name].constants.players_per_group
-    count = len(participant_ids)
-    size = players_per_group or count
+    matrix = initial_group_matrix(len(participant_ids), players_per_group)
+    # (index of the group, id_in_group) of each player, in order of id_in_subsession.
+    places = [
+        (number, place) for number, row in enumerate(matrix) for place in range(1, len(row) + 1)
+    ]
     subsession_id = db.execute(
         insert(tables.subsession).returning(tables.subsession.id),
         [{"session_id": session.id, "round_number": round_number}],
@@ -143,7 +146,7 @@ def _insert_round(
             "round_number": round_number,
             "id_in_subsession": number,
         }
-        for number in range(1, math.ceil(count / size) + 1)
+        for number in range(1, len(matrix) + 1)
     ]
     group_ids = [
         row[0]
@@ -157,9 +160,9 @@ def _insert_round(
             "session_id": session.id,
             "participant_id": participant_id,
             "subsession_id": subsession_id,
-            "group_id": group_ids[position // size],
+            "group_id": group_ids[places[position][0]],
             "round_number": round_number,
-            "id_in_group": position % size + 1,
+            "id_in_group": places[position][1],
             "id_in_subsession": position + 1,
             "payoff": 0,
         }

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
 from ..engine.plan import PageSlot
+from ..engine.wait_rules import is_complete, is_subsession_scope, wait_scope, waits_for_all_groups
 from ..errors import AppCodeError
 from ..models.declarative import table_of
 from ..models.framework import Participant, WaitPageArrival, WaitPageCompletion
@@ -36,14 +37,12 @@ if TYPE_CHECKING:
 
 def scope_of(slot: PageSlot, player: Any) -> tuple[str, Any]:
     """The key and row a wait page waits on: the group, or the subsession for all groups."""
-    if getattr(slot.page_class, "wait_for_all_groups", False):
-        return f"s{player.subsession_id}", player.subsession_id
-    return f"g{player.group_id}", player.group_id
+    return wait_scope(slot.page_class, player.group_id, player.subsession_id)
 
 
 def scope_column(slot: PageSlot, player_class: Any) -> Any:
     """The Player column holding the id scope_of() waits on: subsession_id or group_id."""
-    if getattr(slot.page_class, "wait_for_all_groups", False):
+    if waits_for_all_groups(slot.page_class):
         return player_class.subsession_id
     return player_class.group_id
 
@@ -118,8 +117,7 @@ def arrive(
     db, runtime = step.db, step.runtime
     tables = runtime.tables.apps[slot.app_name]
     scope_key, scope_id = scope_of(slot, player)
-    by_subsession = scope_key.startswith("s")
-    scope_class = tables.subsession if by_subsession else tables.group
+    scope_class = tables.subsession if is_subsession_scope(scope_key) else tables.group
     if not _is_sqlite(db):
         db.connection().execute(_lock_query(scope_class), {"scope_id": scope_id})
     # The count reads participants' positions, this one's (and, when several participants
@@ -138,7 +136,7 @@ def arrive(
         return True
     if displayed:
         _record_arrival(db, participant, slot.index, scope_key)
-    if arrived < total:
+    if not is_complete(arrived, total):
         return False
     # oTree runs after_all_players_arrive only if somebody actually saw the page.
     if displayed or _anyone_arrived(db, participant.session_id, slot.index, scope_key):

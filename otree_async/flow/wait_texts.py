@@ -8,11 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from ..engine.plan import PageSlot
+from ..engine.wait_rules import FORMING_A_GROUP, groups_by_arrival_time, waiting_for_text
 from .wait_pages import scope_column, scope_of
-
-FORMING_A_GROUP = "Waiting to form a group with other participants."
-OTHER_PARTICIPANTS = "Waiting for the other participants."
-OTHER_PARTICIPANT = "Waiting for the other participant."
 
 
 def wait_page_body_text(db: DbSession, slot: PageSlot, player: Any) -> str:
@@ -21,7 +18,7 @@ def wait_page_body_text(db: DbSession, slot: PageSlot, player: Any) -> str:
     own = getattr(slot.page_class, "body_text", None)
     if own is not None:
         return str(own)
-    if getattr(slot.page_class, "group_by_arrival_time", False):
+    if groups_by_arrival_time(slot.page_class):
         return FORMING_A_GROUP
     _key, scope_id = scope_of(slot, player)
     player_class = type(player)
@@ -30,7 +27,4 @@ def wait_page_body_text(db: DbSession, slot: PageSlot, player: Any) -> str:
         .select_from(player_class)
         .where(scope_column(slot, player_class) == scope_id)
     )
-    others = int(count or 0) - 1
-    if others > 1:
-        return OTHER_PARTICIPANTS
-    return OTHER_PARTICIPANT if others == 1 else ""
+    return waiting_for_text(int(count or 0) - 1)

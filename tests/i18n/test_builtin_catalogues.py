@@ -10,7 +10,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 import otree_async
-from otree_async.flow.wait_texts import FORMING_A_GROUP, OTHER_PARTICIPANT, OTHER_PARTICIPANTS
+from otree_async.engine.wait_rules import FORMING_A_GROUP, OTHER_PARTICIPANT, OTHER_PARTICIPANTS
 from otree_async.i18n import builtin_translations
 from otree_async.i18n.builtin import shipped_languages
 from otree_async.money.currency import CurrencyFormat, format_points
