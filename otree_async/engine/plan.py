@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..pages import PageClass
+from ..pages import PageClass, is_wait_page
 
 
 class PlannedApp(Protocol):
@@ -80,3 +80,24 @@ def upcoming_apps(plan: Sequence[PageSlot], current: PageSlot) -> list[str]:
 def page_url(participant_code: str, slot: PageSlot) -> str:
     """oTree's page URL: /p/{code}/{name_in_url}/{Page}/{index}."""
     return f"/p/{participant_code}/{slot.name_in_url}/{slot.page_name}/{slot.index}"
+
+
+def page_before(
+    plan: Sequence[PageSlot], current: PageSlot, is_displayed: Callable[[PageSlot], bool]
+) -> PageSlot | str:
+    """The page the back button leads to, or why there is none (oTree's rules).
+
+    The page must set allow_back_button; the way back may not cross a wait page or another
+    app, nor start at the first page. Pages not displayed to the participant are skipped.
+    """
+    if not getattr(current.page_class, "allow_back_button", False):
+        return f"page '{current.page_name}' does not set allow_back_button = True"
+    for index in range(current.index - 1, 0, -1):
+        earlier = plan[index - 1]
+        if earlier.app_name != current.app_name:
+            return "the previous page is in a different app"
+        if is_wait_page(earlier.page_class):
+            return "the previous page is a wait page"
+        if is_displayed(earlier):
+            return earlier
+    return "this is the first page of the session"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from ..engine.wait_rules import groups_by_arrival_time
 from ..models.context import session_actions_scope
 from ..models.framework import Participant, Session
 from ..pages import is_wait_page
@@ -164,7 +165,7 @@ def advance_one(step: StepContext, participant: Participant) -> bool:
     if not is_wait_page(slot.page_class):
         submit_on_timeout(step, participant)
         return True
-    if getattr(slot.page_class, "group_by_arrival_time", False):
+    if groups_by_arrival_time(slot.page_class):
         return False  # waiting for others to be grouped with; nothing to submit
     # Passed only if the group went on while this browser was closed; otherwise the
     # participant keeps waiting for the rest of the group, as in oTree.

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session as DbSession
 
-from ..engine.plan import PageSlot
+from ..engine.plan import PageSlot, page_before
+from ..engine.wait_rules import groups_by_arrival_time
 from ..models.declarative import table_of
 from ..models.framework import PageTime, Participant
 from ..pages import is_wait_page
@@ -58,7 +59,7 @@ def advance_to(step: StepContext, participant: Participant, start_index: int) ->
         player = player_for(db, runtime, participant, slot)
         displayed = is_displayed(slot, player)
         if is_wait_page(slot.page_class):
-            if not getattr(slot.page_class, "group_by_arrival_time", False):
+            if not groups_by_arrival_time(slot.page_class):
                 completed = arrive(step, participant, slot, player, displayed)
                 if displayed and not completed:
                     break
@@ -88,26 +89,18 @@ def pass_completed_wait_page(
 
 
 def go_back(step: StepContext, participant: Participant, slot: PageSlot) -> str | None:
-    """Move the participant from page `slot` to the nearest earlier page shown to them.
-
-    oTree's rules: the page must set allow_back_button, and the way back may not cross a wait
-    page or another app, nor start at the first page. Returns why not, changing nothing.
-    """
-    if not getattr(slot.page_class, "allow_back_button", False):
-        return f"page '{slot.page_name}' does not set allow_back_button = True"
+    """Move the participant from page `slot` to the nearest earlier page shown to them, as
+    engine.plan.page_before allows; returns why not, changing nothing."""
     db, runtime = step.db, step.runtime
     plan = runtime.session_plan(participant.session)
-    for index in range(slot.index - 1, 0, -1):
-        earlier = plan[index - 1]
-        if earlier.app_name != slot.app_name:
-            return "the previous page is in a different app"
-        if is_wait_page(earlier.page_class):
-            return "the previous page is a wait page"
-        if is_displayed(earlier, player_for(db, runtime, participant, earlier)):
-            _set_position(participant, plan, index)
-            _start_timer(step, participant, earlier)
-            return None
-    return "this is the first page of the session"
+    earlier = page_before(
+        plan, slot, lambda page: is_displayed(page, player_for(db, runtime, participant, page))
+    )
+    if isinstance(earlier, str):
+        return earlier
+    _set_position(participant, plan, earlier.index)
+    _start_timer(step, participant, earlier)
+    return None
 
 
 def _start_timer(step: StepContext, participant: Participant, slot: PageSlot | None) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from ..engine.arrival_grouping import default_group, is_present
 from ..engine.plan import PageSlot
-from ..engine.wait_rules import group_scope_key
+from ..engine.wait_rules import group_scope_key, groups_by_arrival_time
 from ..errors import AppCodeError
 from ..models.framework import Participant, WaitPageCompletion
 from .channels import participant_channel
@@ -188,7 +188,7 @@ def mark_presence(step: StepContext, code: str, index: int, connected: bool) -> 
     if participant is None or participant.index_in_pages != index:
         return Outcome.done()
     slot = step.runtime.session_plan(participant.session)[index - 1]
-    if not getattr(slot.page_class, "group_by_arrival_time", False):
+    if not groups_by_arrival_time(slot.page_class):
         return Outcome.done()
     participant.wait_page_connected = connected
     participant.wait_page_seen_at = time.time()

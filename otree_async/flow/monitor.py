@@ -8,6 +8,7 @@ from datetime import UTC
 from sqlalchemy import func, select
 
 from ..engine.plan import PageSlot
+from ..engine.wait_rules import groups_by_arrival_time
 from ..models.framework import PageTime, Participant
 from ..pages import is_wait_page
 from .arrival_groups import is_waiting_for_group
@@ -74,7 +75,7 @@ def _waiting_note(participant: Participant, on_page: PageSlot | None) -> str:
     """What the participant waits for on a wait page: the group, or being grouped."""
     if on_page is None or not is_wait_page(on_page.page_class):
         return ""
-    if not getattr(on_page.page_class, "group_by_arrival_time", False) or participant.gbat_grouped:
+    if not groups_by_arrival_time(on_page.page_class) or participant.gbat_grouped:
         return "waiting"
     # group_by_arrival_time groups only those whose wait page is open.
     return "waiting to be grouped" if is_waiting_for_group(participant) else "left the wait page"

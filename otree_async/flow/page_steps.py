@@ -16,6 +16,7 @@ from ..engine.timeout_rules import (
     timeout_defaults,
     values_to_store,
 )
+from ..engine.wait_rules import groups_by_arrival_time
 from ..errors import AppCodeError
 from ..models.framework import Participant
 from ..pages import Page, is_wait_page
@@ -271,7 +272,7 @@ def template_context(
 def _gbat_inactivity(runtime: Runtime, slot: PageSlot) -> dict[str, float] | None:
     """When a group_by_arrival_time page asks "are you there?" and how long it waits for a
     click; a browser that does not answer leaves, so it is not put into a group."""
-    if not getattr(slot.page_class, "group_by_arrival_time", False):
+    if not groups_by_arrival_time(slot.page_class):
         return None
     settings = runtime.project.settings
     return {

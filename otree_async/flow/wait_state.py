@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session as DbSession
 
+from ..engine.wait_rules import groups_by_arrival_time
 from ..models.framework import Participant
 from .channels import participant_channel, wait_channel
 from .lookup import find_participant, player_for
@@ -48,7 +49,7 @@ def _first_wait_state(
     player = player_for(db, runtime, participant, slot)
     scope_key, scope_id = scope_of(slot, player)
     completed = is_completed(db, participant.session_id, index, scope_key)
-    if getattr(slot.page_class, "group_by_arrival_time", False):
+    if groups_by_arrival_time(slot.page_class):
         # Grouping is announced to each participant, and it changes their group.
         return (participant_channel(code), completed), None
     channel = wait_channel(participant.session.code, index, scope_key)

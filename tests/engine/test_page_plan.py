@@ -8,6 +8,7 @@ from otree_async.engine.plan import (
     PageSlot,
     build_page_plan,
     first_index_of_app,
+    page_before,
     page_url,
     upcoming_apps,
 )
@@ -97,3 +98,58 @@ def test_upcoming_apps_are_the_apps_after_the_current_one_in_order() -> None:
     assert upcoming_apps(plan, plan[0]) == ["game", "survey"]
     assert upcoming_apps(plan, plan[4]) == ["survey"]
     assert upcoming_apps(plan, plan[7]) == []
+
+
+class Form(Page):
+    pass
+
+
+class Skippable(Page):
+    pass
+
+
+class Revisable(Page):
+    allow_back_button = True
+
+
+def _shown_all(slot: PageSlot) -> bool:
+    return True
+
+
+def _back_plan() -> list[PageSlot]:
+    return build_page_plan(
+        [
+            App("first", [Revisable]),
+            App("game", [Form, Skippable, Revisable, ResultsWait, Revisable]),
+        ]
+    )
+
+
+def test_the_back_button_leads_to_the_previous_page_shown() -> None:
+    plan = _back_plan()
+    assert page_before(plan, plan[3], _shown_all) == plan[2]
+    hidden = page_before(plan, plan[3], lambda slot: slot.page_class is not Skippable)
+    assert hidden == plan[1]
+
+
+def test_the_back_button_needs_allow_back_button_on_the_page() -> None:
+    plan = _back_plan()
+    assert page_before(plan, plan[2], _shown_all) == (
+        "page 'Skippable' does not set allow_back_button = True"
+    )
+
+
+def test_the_back_button_does_not_cross_a_wait_page_or_an_app() -> None:
+    plan = _back_plan()
+    assert page_before(plan, plan[5], _shown_all) == "the previous page is a wait page"
+    game_start = build_page_plan([App("first", [Form]), App("game", [Revisable])])
+    assert page_before(game_start, game_start[1], _shown_all) == (
+        "the previous page is in a different app"
+    )
+    hidden = page_before(plan, plan[3], lambda slot: slot.page_class is Revisable)
+    assert hidden == "the previous page is in a different app"
+
+
+def test_the_back_button_on_the_first_page_leads_nowhere() -> None:
+    plan = _back_plan()
+    assert page_before(plan, plan[0], _shown_all) == "this is the first page of the session"
