@@ -9,12 +9,12 @@ OTHER_PARTICIPANTS = "Waiting for the other participants."
 OTHER_PARTICIPANT = "Waiting for the other participant."
 
 
-def waits_for_all_groups(page_class: PageClass) -> bool:
+def waits_for_all_groups(page_class: type) -> bool:
     """A wait page with wait_for_all_groups waits for the whole subsession, not the group."""
     return bool(getattr(page_class, "wait_for_all_groups", False))
 
 
-def groups_by_arrival_time(page_class: PageClass) -> bool:
+def groups_by_arrival_time(page_class: type) -> bool:
     """A wait page with group_by_arrival_time forms groups instead of waiting for one."""
     return bool(getattr(page_class, "group_by_arrival_time", False))
 

@@ -6,6 +6,7 @@ import logging
 import math
 from typing import Any
 
+from ..engine.wait_rules import groups_by_arrival_time, waits_for_all_groups
 from ..errors import ConfigurationError, did_you_mean
 from ..models.fields import declared_fields
 from ..pages import Page, WaitPage
@@ -104,7 +105,7 @@ def _check_wait_page(app: App, page: type, where: str, name: str) -> list[str]:
     problems: list[str] = []
     hook: Any = page.__dict__.get("after_all_players_arrive")
     # The self format names a method of the Group (or the Subsession, for all groups).
-    scope = app.subsession_class if getattr(page, "wait_for_all_groups", False) else app.group_class
+    scope = app.subsession_class if waits_for_all_groups(page) else app.group_class
     known = [*dir(app.module), *(n for n in vars(scope) if callable(getattr(scope, n)))]
     if isinstance(hook, str) and not (
         callable(getattr(app.module, hook, None)) or callable(getattr(scope, hook, None))
@@ -113,7 +114,7 @@ def _check_wait_page(app: App, page: type, where: str, name: str) -> list[str]:
             f"{where}: {name} names after_all_players_arrive '{hook}', but the app has no "
             f"function of that name.{did_you_mean(hook, known)}"
         )
-    if getattr(page, "group_by_arrival_time", False) and app.page_sequence.index(page) != 0:
+    if groups_by_arrival_time(page) and app.page_sequence.index(page) != 0:
         problems.append(
             f"{where}: {name} uses group_by_arrival_time; it must be first in page_sequence."
         )
