@@ -62,7 +62,7 @@ def form_groups(step: StepContext, slot: PageSlot, subsession_id: int) -> None:
     tables = runtime.tables.apps[slot.app_name]
     app = runtime.project.apps[slot.app_name]
     subsession = db.get(tables.subsession, subsession_id)
-    # A function of the app, or (self format) a method of the wait page.
+    # A function of the app, or (self format) a method of the Subsession or the wait page.
     method = app.hook("group_by_arrival_time_method") or page_hook(
         slot.page_class, "group_by_arrival_time_method"
     )

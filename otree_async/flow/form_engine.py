@@ -14,8 +14,9 @@ from wtforms.validators import StopValidation
 from ..errors import ConfigurationError, did_you_mean
 from ..i18n import builtin_gettext
 from ..models.fields import Field
-from ..money.currency import CURRENT_FORMAT, Currency
-from ..templating import field_html
+from ..money.currency import CURRENT_FORMAT, Currency, CurrencyFormat
+from ..money.formats import SYMBOLS
+from ..templating import field_html, form_messages
 
 DEFAULT_MAX_LENGTH = 10000
 NUMERIC_KINDS = {"integer", "float", "decimal", "currency"}
@@ -59,6 +60,13 @@ class FormFieldSpec:
         return self.choices
 
 
+def amount_unit(fmt: CurrencyFormat) -> str:
+    """The unit written next to an amount input, as oTree labels it."""
+    if fmt.use_points:
+        return fmt.points_custom_name or form_messages.points_unit()
+    return SYMBOLS.get(fmt.real_world_currency_code, fmt.real_world_currency_code)
+
+
 def input_text(value: Any) -> str:
     """How a Python value is written into an input, and how it comes back."""
     if value is None:
@@ -70,25 +78,40 @@ def input_text(value: Any) -> str:
     return str(value)
 
 
-def _parse_number(kind: str, text: str) -> Any:
-    if kind == "integer":
-        try:
-            return int(text)
-        except ValueError:
-            raise StopValidation(builtin_gettext("Enter a whole number.")) from None
+class InvalidInput(ValueError):
+    """Submitted text a field refuses, with every message the participant sees for it."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(*messages)
+        self.messages = list(messages)
+
+
+def _bounds_error(spec: FormFieldSpec) -> str | None:
+    # oTree checks min and max also when the text is not a number: both messages show.
+    if spec.min is None and spec.max is None:
+        return None
+    return form_messages.out_of_range(spec.min, spec.max)
+
+
+def _parse_number(spec: FormFieldSpec, text: str) -> Any:
+    kind = spec.field.kind
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise StopValidation(builtin_gettext("Enter a number.")) from None
-    if not number.is_finite():
-        raise StopValidation(builtin_gettext("Enter a number."))
+        number = int(text) if kind == "integer" else Decimal(text)
+    except (ValueError, InvalidOperation):
+        number = None
+    if number is None or not Decimal(number).is_finite():
+        bounds = _bounds_error(spec)
+        not_a_number = form_messages.not_a_number(kind)
+        raise InvalidInput(not_a_number, bounds) if bounds else InvalidInput(not_a_number)
     if kind == "float":
         return float(number)
-    return Currency(number) if kind == "currency" else number
+    if kind == "currency":
+        return Currency(number)
+    return number
 
 
 def parse_value(spec: FormFieldSpec, raw: str | None) -> Any:
-    """Turn submitted text into the field's Python value; raise StopValidation if invalid."""
+    """Turn submitted text into the field's Python value; raise InvalidInput if invalid."""
     kind = spec.field.kind
     if spec.is_checkbox:
         return raw is not None and raw.strip().lower() not in _FALSE_TEXTS | {""}
@@ -96,32 +119,27 @@ def parse_value(spec: FormFieldSpec, raw: str | None) -> Any:
     if text == "":
         if spec.field.blank:
             return None
-        raise StopValidation(builtin_gettext("This field is required."))
+        raise InvalidInput(form_messages.required())
     choices = spec.choices_shown
     if kind == "boolean":
         if text.lower() in _TRUE_TEXTS | _FALSE_TEXTS:
             value: Any = text.lower() in _TRUE_TEXTS
         else:
-            raise StopValidation(builtin_gettext("Select a valid choice."))
+            raise InvalidInput(form_messages.not_a_choice())
     elif kind in NUMERIC_KINDS:
-        value = _parse_number(kind, text)
+        value = _parse_number(spec, text)
     else:
         value = raw
     if choices is not None and not any(_same_choice(value, choice) for choice, _ in choices):
-        raise StopValidation(builtin_gettext("Select a valid choice."))
-    if kind in NUMERIC_KINDS:
-        if spec.min is not None and value < spec.min:
-            raise StopValidation(
-                builtin_gettext("Value must be ≥ {min}").format(min=input_text(spec.min))
-            )
-        if spec.max is not None and value > spec.max:
-            raise StopValidation(
-                builtin_gettext("Value must be ≤ {max}").format(max=input_text(spec.max))
-            )
+        raise InvalidInput(form_messages.not_a_choice())
+    if kind in NUMERIC_KINDS and choices is None:
+        too_low = spec.min is not None and value < spec.min
+        too_high = spec.max is not None and value > spec.max
+        if too_low or too_high:
+            raise InvalidInput(form_messages.out_of_range(spec.min, spec.max))
     max_length = spec.field.max_length or DEFAULT_MAX_LENGTH
     if kind in {"string", "longstring"} and len(value) > max_length:
-        message = builtin_gettext("Enter at most {max} characters (you entered {count}).")
-        raise StopValidation(message.format(max=max_length, count=len(value)))
+        raise InvalidInput(form_messages.too_long(max_length))
     return value
 
 
@@ -147,7 +165,11 @@ class _SpecField(wtforms.Field):  # type: ignore[misc]
 
     def pre_validate(self, form: Any) -> None:
         self.data = None
-        self.data = parse_value(self.spec, self.raw)
+        try:
+            self.data = parse_value(self.spec, self.raw)
+        except InvalidInput as invalid:
+            self.errors.extend(invalid.messages)
+            raise StopValidation() from None
 
 
 class _MultiDict:
@@ -299,6 +321,7 @@ class PageForm:
             step=field_html.number_step(kind, CURRENT_FORMAT.get().places),
             max_length=spec.field.max_length or (DEFAULT_MAX_LENGTH if kind == "string" else None),
             errors=tuple(field.errors),
+            unit=amount_unit(CURRENT_FORMAT.get()) if kind == "currency" else None,
         )
 
     def __getitem__(self, name: str) -> BoundField:

@@ -104,10 +104,12 @@ def submitted_form(
 
 
 def run_error_hooks(runtime: Runtime, slot: PageSlot, player: Any, form: PageForm) -> None:
-    """Apply FIELD_error_message and the page's error_message to a form that parsed."""
+    """Apply FIELD_error_message to each field that parsed, and then, if no field has an
+    error, the page's error_message: as in oTree, a field's own message shows together with
+    the other fields' basic errors."""
     values = form.cleaned_values()
     target = form_target(slot, player)
-    for name, value in values.items():
+    for name, value in form.valid_values().items():
         hook = _dynamic(runtime, slot, target, player, f"{name}_error_message")
         if hook is not None:
             where = f"{name}_error_message in app '{slot.app_name}'"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import functools
 import inspect
+import types
 from collections.abc import Callable
 from typing import Any
 
 from ..errors import AppCodeError, OTreeAsyncError
 from ..models.context import wait_for
 from ..project.self_format import bound_page_method, takes_self
+
+# Page methods oTree calls on the page object (self) in either format.
+_VIEW_METHODS = frozenset({"get_template_name"})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -50,7 +54,12 @@ def call_author(fn: Callable[..., Any], *args: Any, where: str) -> Any:
 def page_hook(page_class: type, name: str) -> Callable[..., Any] | None:
     """A hook the author defined on a page class (is_displayed, vars_for_template...), as a
     function of the player (a self-format method gets a page object as `self`)."""
-    value = getattr(page_class, name, None)
+    value: Callable[..., Any] | None = getattr(page_class, name, None)
     if not callable(value):
         return None
-    return bound_page_method(page_class, name) if takes_self(page_class, name) else value
+    is_view_method = name in _VIEW_METHODS and isinstance(
+        inspect.getattr_static(page_class, name, None), types.FunctionType
+    )
+    if is_view_method or takes_self(page_class, name):
+        return bound_page_method(page_class, name)
+    return value

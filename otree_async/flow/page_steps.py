@@ -114,8 +114,8 @@ def submit_page(step: StepContext, code: str, path: str, formdata: Any) -> Outco
         if timeout_happened:
             store_timeout_values(runtime, slot, player, form)
         else:
-            if form.validate():
-                run_error_hooks(runtime, slot, player, form)
+            form.validate()
+            run_error_hooks(runtime, slot, player, form)
             if form.has_errors:
                 outcome = Outcome.page(render_page(runtime, participant, slot, player, form, path))
                 fields = sorted(form.errors) + (["__all__"] if form.non_field_errors else [])
@@ -220,12 +220,13 @@ def render_page(
         if seconds_left is None or not issubclass(slot.page_class, Page)
         else {"seconds_left": max(0.0, seconds_left), "text": slot.page_class.timer_text}
     )
+    explicit = slot.page_class.template_name
+    hook = page_hook(slot.page_class, "get_template_name")
+    if hook is not None:
+        where = f"get_template_name of page '{slot.page_name}' in app '{slot.app_name}'"
+        explicit = call_author(hook, player, where=where) or explicit
     name = resolve_page_template(
-        runtime.templates,
-        slot.app_name,
-        slot.page_name,
-        slot.page_class.template_name,
-        is_wait_page(slot.page_class),
+        runtime.templates, slot.app_name, slot.page_name, explicit, is_wait_page(slot.page_class)
     )
     where = f"Page '{slot.page_name}' in app '{slot.app_name}'"
     return render(runtime.templates, name, context, where=where)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from ..engine.grouping import initial_group_matrix
 from ..errors import SessionCreationError
+from ..models.context import creating_session_scope
 from ..models.framework import Participant, Session
 from ..money.currency import RealWorldCurrency
 from ..project.checks import group_size_multiple
@@ -182,6 +183,7 @@ def _run_creating_session(
     subsession = db.scalars(
         select(cls).where(cls.session_id == session.id, cls.round_number == round_number)
     ).one()
-    call_author(
-        hook, subsession, where=f"creating_session in app '{app_name}' (round {round_number})"
-    )
+    with creating_session_scope():
+        call_author(
+            hook, subsession, where=f"creating_session in app '{app_name}' (round {round_number})"
+        )

@@ -11,6 +11,7 @@ from typing import Any, Protocol, cast
 
 from sqlalchemy import (
     Boolean,
+    Column,
     Float,
     ForeignKey,
     Index,
@@ -116,7 +117,26 @@ def _field_columns(author_class: type) -> dict[str, Any]:
     return {name: _column(spec) for name, spec in declared_fields(author_class).items()}
 
 
+def _separate_case_clashes(cls_attrs: dict[str, Any]) -> None:
+    """Give a field like PAYOFF (next to payoff) a column name of its own: SQLite compares
+    column names without case, so the two would clash. The attribute keeps its name."""
+    taken: set[str] = set()
+    for key, value in cls_attrs.items():
+        column = getattr(value, "column", None)
+        if not isinstance(column, Column):
+            continue
+        name = column.name or key
+        number = 1
+        while name.lower() in taken:
+            number += 1
+            name = f"{key}__{number}"
+        if name != (column.name or key):
+            column.name = name
+        taken.add(name.lower())
+
+
 def _common(cls_attrs: dict[str, Any], app: TabledApp, fields: dict[str, Field]) -> dict[str, Any]:
+    _separate_case_clashes(cls_attrs)
     # The author's module as __module__ keeps class names unique per app in the registry.
     cls_attrs["__module__"] = app.module.__name__
     cls_attrs["_app_name"] = app.name
@@ -239,6 +259,7 @@ def _build_extra_model(app: TabledApp, model: type, base: type, mapped: dict[typ
             attrs[attr] = relationship(target, lazy="select", foreign_keys=[attrs[f"{attr}_id"]])
             links.append(attr)
     attrs.update(_field_columns(model))
+    _separate_case_clashes(attrs)
     attrs["_link_names"] = tuple(links)
     attrs["_author_fields"] = declared_fields(model)
     cls = type(model.__name__, (model, base), attrs)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import object_session
 
 from ..errors import AppCodeError, did_you_mean
+from .context import is_creating_session, warn_transient_attribute
 from .fields import Field, declared_fields
 from .grouping_rows import apply_group_matrix
 
@@ -40,6 +41,11 @@ class _AppModel:
     def __setattr__(self, name: str, value: Any) -> None:
         # oTree rejects unknown attributes so that a typo is an error, not lost data.
         if not name.startswith("_") and not hasattr(type(self), name):
+            if is_creating_session():
+                # oTree lets creating_session set it; it lasts until the hook returns.
+                warn_transient_attribute(type(self).__name__, name, " as a field")
+                super().__setattr__(name, value)
+                return
             known = [*type(self)._column_names, *declared_fields(type(self))]
             raise AttributeError(
                 f"{type(self).__name__} in app '{self._app_name}' has no field '{name}'."
@@ -224,7 +230,9 @@ class BaseGroup(_AppModel):
     def get_player_by_role(self, role: str) -> Any:
         """The player with this role (from the *_ROLE constants)."""
         for player in self.get_players():
-            if player.role == role:
+            # A self-format app may define role() as a method, as oTree 3 did.
+            own_role = player.role() if callable(player.role) else player.role
+            if own_role == role:
                 return player
         raise AppCodeError(f"Group {self.id_in_subsession} has no player with role {role!r}")
 

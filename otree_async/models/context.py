@@ -7,6 +7,7 @@ database session or the project; the unit of work puts both here for the request
 from __future__ import annotations
 
 import contextvars
+import logging
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T")
+logger = logging.getLogger("otree_async.models")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,12 @@ class SessionActions(Protocol):
     def advance_selected(self, session: Session, participants: list[Participant]) -> None:
         """Move the given participants on by one page."""
 
+
+# True while creating_session runs: as in oTree, its objects are still "new" there, so an
+# undeclared attribute may be set (it lasts until the hook returns) and None fields be read.
+_CREATING_SESSION: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "otree_async_creating_session", default=False
+)
 
 _SESSION_ACTIONS: contextvars.ContextVar[SessionActions | None] = contextvars.ContextVar(
     "otree_async_session_actions", default=None
@@ -123,6 +131,27 @@ def current_session_actions() -> SessionActions:
 def session_actions_scope(actions: SessionActions) -> AbstractContextManager[None]:
     """Let session.advance_*_participants() work inside this block."""
     return _set_for_block(_SESSION_ACTIONS, actions)
+
+
+def creating_session_scope() -> AbstractContextManager[None]:
+    """Mark the block as creating_session (see _CREATING_SESSION)."""
+    return _set_for_block(_CREATING_SESSION, True)
+
+
+def is_creating_session() -> bool:
+    """Whether creating_session is running."""
+    return _CREATING_SESSION.get()
+
+
+def warn_transient_attribute(model: str, name: str, where_to_declare: str) -> None:
+    """Say that an undeclared attribute set in creating_session will not be stored."""
+    logger.warning(
+        "creating_session sets %s.%s, which is not declared%s: it is kept only until "
+        "creating_session returns, as in oTree. Declare it to store it.",
+        model,
+        name,
+        where_to_declare,
+    )
 
 
 def awaiter_scope(awaiter: Callable[[Awaitable[Any]], Any]) -> AbstractContextManager[None]:

@@ -114,12 +114,12 @@ class Field:
         min: Any = _UNSET,
         max: Any = None,
         max_length: int | None = None,
-        **unknown: Any,
+        **extra: Any,
     ) -> None:
-        if unknown:
-            names = ", ".join(sorted(unknown))
-            raise TypeError(f"{type(self).__name__} got unknown keyword(s): {names}")
         self.name = ""
+        # oTree keeps keywords it does not know (solution=, image=True...) and ignores them;
+        # projects use them for their own purposes, e.g. bots reading field.extra.
+        self.extra = extra
         self.choices = normalize_choices(choices)
         self.widget = widget
         self.initial = initial if initial is not _UNSET else default

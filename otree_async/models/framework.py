@@ -25,8 +25,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..errors import did_you_mean
 from ..money.currency import Currency, RealWorldCurrency
-from .context import current_project_fields, current_session_actions
 from .declarative import CurrencyType, FrameworkBase
+from .context import (
+    current_project_fields,
+    current_session_actions,
+    is_creating_session,
+    warn_transient_attribute,
+)
 from .queries import player_of_participant, players_of_participant, subsessions_of_session
 
 
@@ -55,6 +60,11 @@ class _VarsBacked:
             setting = (
                 "PARTICIPANT_FIELDS" if self._fields_kind == "participant" else "SESSION_FIELDS"
             )
+            if is_creating_session():
+                # oTree lets creating_session set it; it lasts until the hook returns.
+                warn_transient_attribute(type(self).__name__, name, f" ({setting})")
+                super().__setattr__(name, value)
+                return
             raise AttributeError(
                 f"{type(self).__name__} has no field '{name}'.{did_you_mean(name, fields)} "
                 f"Add it to {setting} in settings.py to store it (or use .vars)."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import decimal
+import numbers
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -79,6 +80,10 @@ def _to_decimal(value: Any) -> Decimal:
         return Decimal(value)
     if hasattr(value, "item"):  # numpy scalars
         return _to_decimal(value.item())
+    if isinstance(value, numbers.Integral):
+        return Decimal(int(value))
+    if isinstance(value, numbers.Real):
+        return Decimal(repr(float(value)))
     raise TypeError(f"Cannot make an amount of money out of {value!r} ({type(value).__name__})")
 
 
@@ -174,10 +179,13 @@ class _Amount(Decimal):
         return self._wrap(_quantize(Decimal(self), ndigits))
 
     def __eq__(self, other: object) -> bool:
+        # As in oTree: an amount equals numbers only; a string or None is simply unequal.
+        if isinstance(other, str | bytes) or other is None:
+            return False
         try:
             return Decimal(self) == _to_decimal(other)
-        except TypeError:
-            return NotImplemented
+        except (TypeError, decimal.InvalidOperation):
+            return False
 
     def __ne__(self, other: object) -> bool:
         result = self.__eq__(other)

@@ -129,7 +129,9 @@ def read_constants(source: type, app: str, where: Path) -> AppConstants:
     roles = tuple(
         str(value)
         for attr, value in vars(source).items()
-        if isinstance(value, str) and (attr.endswith("_ROLE") or attr.startswith("ROLE_"))
+        # Any case, as oTree reads them: 3.x `Constants` wrote sender_role = 'Sender'.
+        if isinstance(value, str)
+        and (attr.upper().endswith("_ROLE") or attr.upper().startswith("ROLE_"))
     )
     return AppConstants(
         source=source,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 import types
 from pathlib import Path
@@ -13,21 +14,54 @@ from ..errors import ConfigurationError
 
 # The modules an oTree project imports from the `otree` package, and ours that stand in.
 OTREE_ALIASES = {"otree.api": "otree_async.api"}
+# What `from otree import settings` offers before the project's own settings.py is laid over
+# it (oTree's defaults; DEBUG follows OTREE_PRODUCTION as the servers do).
+OTREE_SETTINGS_DEFAULTS: dict[str, object] = {
+    "REAL_WORLD_CURRENCY_CODE": "USD",
+    "USE_POINTS": True,
+    "POINTS_DECIMAL_PLACES": 0,
+    "POINTS_CUSTOM_NAME": None,
+    "LANGUAGE_CODE": "en",
+    "ADMIN_PASSWORD": "",
+    "BOTS_CHECK_HTML": True,
+    "PARTICIPANT_FIELDS": [],
+    "SESSION_FIELDS": [],
+    "THOUSAND_SEPARATOR": "",
+    "AUTO_TABULATE_PAYOFFS": True,
+    "GBAT_INACTIVE_SECONDS_UNTIL_PROMPT": 120,
+    "GBAT_INACTIVE_SECONDS_TO_CONFIRM": 15,
+}
 
 
 def alias_otree_imports() -> None:
     """Make `from otree.api import *` in apps resolve to otree_async.api."""
+    shim = _otree_shim()
+    for alias, target in OTREE_ALIASES.items():
+        # Imported by name: the author's app depends on the API, not the loader.
+        module = importlib.import_module(target)
+        setattr(shim, alias.rpartition(".")[2], module)
+        sys.modules[alias] = module
+
+
+def _otree_shim() -> ModuleType:
     shim = sys.modules.get("otree")
     if shim is None or getattr(shim, "__otree_async_shim__", False) is False:
         shim = types.ModuleType("otree")
         shim.__path__ = []  # a package, so `otree.api` can be imported
         shim.__otree_async_shim__ = True  # type: ignore[attr-defined]
         sys.modules["otree"] = shim
-    for alias, target in OTREE_ALIASES.items():
-        # Imported by name: the author's app depends on the API, not the loader.
-        module = importlib.import_module(target)
-        setattr(shim, alias.rpartition(".")[2], module)
-        sys.modules[alias] = module
+    return shim
+
+
+def alias_otree_settings(project_settings: ModuleType) -> None:
+    """Make `from otree import settings` give oTree's defaults overlaid with settings.py."""
+    module = types.ModuleType("otree.settings", "The project's settings, as oTree offers them.")
+    production = os.environ.get("OTREE_PRODUCTION", "") not in ("", "0")
+    values = {**OTREE_SETTINGS_DEFAULTS, "DEBUG": not production}
+    values.update((name, value) for name, value in vars(project_settings).items() if name.isupper())
+    vars(module).update(values)
+    _otree_shim().settings = module  # type: ignore[attr-defined]
+    sys.modules["otree.settings"] = module
 
 
 def put_on_path(root: Path) -> None:

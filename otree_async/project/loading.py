@@ -10,7 +10,7 @@ from ..money.currency import currency_format_scope
 from .apps import load_apps
 from .checks import check_project
 from .descriptions import Project
-from .imports import alias_otree_imports, import_file, put_on_path
+from .imports import alias_otree_imports, alias_otree_settings, import_file, put_on_path
 from .settings import read_settings
 
 
@@ -26,6 +26,7 @@ def load_project(root: Path | str) -> Project:
     alias_otree_imports()
     put_on_path(root)
     settings_module = import_file("settings", settings_path)
+    alias_otree_settings(settings_module)
     settings = read_settings(settings_module, root)
     project = Project(root=root, settings=settings)
 

@@ -20,7 +20,9 @@ from ..models.author import BaseGroup, BasePlayer
 
 SELF_FORMAT_FLAG = "_otree_self_format"
 # Names a self-format Subsession defines as methods where the no-self format has functions.
-SUBSESSION_METHODS = frozenset({"creating_session", "vars_for_admin_report"})
+SUBSESSION_METHODS = frozenset(
+    {"creating_session", "vars_for_admin_report", "group_by_arrival_time_method"}
+)
 
 
 def is_self_format(module: types.ModuleType, folder: Path) -> bool:

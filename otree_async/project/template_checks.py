@@ -19,6 +19,8 @@ def check_templates(project: Project, environment: jinja2.Environment) -> None:
     problems: list[str] = []
     for app in project.apps.values():
         for page in app.page_sequence:
+            if callable(getattr(page, "get_template_name", None)):
+                continue  # chosen per player when the page is shown
             is_wait = issubclass(page, WaitPage)
             name = resolve_page_template(
                 environment, app.name, page.__name__, page.template_name, is_wait

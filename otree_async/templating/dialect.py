@@ -38,6 +38,13 @@ _TAGS_WITH_ARGS |= {"include_sibling", "static", "url", "trans", "formfield", "f
 _TAGS_BARE = {"endblock", "else", "endif", "empty", "endfor", "endwith", "comment", "endcomment"}
 _TAGS_BARE |= {"csrf_token", "formfields", "next_button", "back_button", "chat"}
 _TAGS_BARE |= {"blocktrans", "endblocktrans"}
+# jinja2's own statements: written as `{% word ... %}` they stay jinja2's. Any other
+# `{% expression %}` prints the expression, as oTree does (`{% participant.label %}`).
+_JINJA_STATEMENTS = {"set", "endset", "macro", "endmacro", "call", "endcall", "filter"}
+_JINJA_STATEMENTS |= {"endfilter", "import", "from", "autoescape", "endautoescape", "do"}
+_JINJA_STATEMENTS |= {"break", "continue", "trans", "pluralize", "endtrans", "raw", "endraw"}
+_JINJA_STATEMENTS |= _TAGS_WITH_ARGS | _TAGS_BARE
+_FIRST_WORD = re.compile(r"[A-Za-z_]\w*")
 _BRACKETS = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 _MODEL_NAMES = {"player", "group", "subsession", "form"}
 
@@ -325,6 +332,8 @@ def _compile_segment(compiler: _Compiler, match: re.Match[str]) -> str:
         compiled = compiler.tag(word, rest, lead, trail)
         if compiled is not None:
             return compiled
-    if match.group("out") is not None:
+    first = _FIRST_WORD.match(body)
+    is_statement = first is not None and first.group() in _JINJA_STATEMENTS
+    if match.group("out") is not None or (body and not is_statement):
         return f"{{{{{lead} {translate_output(body)} {trail}}}}}"
     return whole

@@ -29,6 +29,8 @@ class FieldView:
     step: str | None = None
     max_length: int | None = None
     errors: tuple[str, ...] = ()
+    # Shown after a number input: 'points', the POINTS_CUSTOM_NAME or the currency's symbol.
+    unit: str | None = None
 
     @property
     def id(self) -> str:
@@ -134,6 +136,11 @@ def render_widget(view: FieldView) -> Markup:
             step=view.step,
             **common,
         )
+        if view.unit:
+            return Markup(
+                f'<div class="input-group input-group-narrow"><input{attributes}>'
+                f'<span class="input-group-text">{escape(view.unit)}</span></div>'
+            )
         return Markup(f"<input{attributes}>")
     attributes = _attributes(
         type="text",

@@ -132,7 +132,7 @@ def test_form_errors_in_browser(new_person: NewPerson) -> None:
     # A valid age but an email the app rejects: the server answers with the error beside it.
     age.fill("30")
     page.locator(".otree-btn-next").click()
-    expect(page.locator(".otree-form-errors")).to_contain_text("Please fix the errors in the form.")
+    expect(page.locator(".otree-form-errors")).to_contain_text("Please fix the errors.")
     email_field = page.locator("._formfield", has=page.locator("#id_email"))
     expect(email_field.locator(".form-control-errors")).to_have_text(
         "Please enter a valid email address."

@@ -26,7 +26,7 @@ def project_path() -> Path:
     return SELF_FORMAT
 
 
-@pytest.mark.parametrize("config", ["pg_self", "sf_more"])
+@pytest.mark.parametrize("config", ["pg_self", "sf_more", "sf_roles"])
 async def test_its_bots_pass(config: str) -> None:
     # pg_self: creating_session, FIELD_max / FIELD_error_message / FIELD_choices methods, the
     # page's error_message, vars_for_template and before_next_page, after_all_players_arrive

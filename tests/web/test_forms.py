@@ -36,10 +36,18 @@ def errors_of(field: models.Field, raw: str | None) -> list[str]:
 
 def test_integer_parsing_and_bounds() -> None:
     assert errors_of(models.IntegerField(max=100), "42") == []
-    assert errors_of(models.IntegerField(), "4.5") == ["Enter a whole number."]
-    assert errors_of(models.IntegerField(), "-1") == ["Value must be ≥ 0"]
+    assert errors_of(models.IntegerField(), "4.5") == [
+        "Not a valid integer value",
+        "Number must be at least 0.",
+    ]
+    assert errors_of(models.IntegerField(), "-1") == ["Number must be at least 0."]
     assert errors_of(models.IntegerField(min=None), "-1") == []
-    assert errors_of(models.IntegerField(max=100), "101") == ["Value must be ≤ 100"]
+    assert errors_of(models.IntegerField(max=100), "101") == ["Number must be between 0 and 100."]
+    assert errors_of(models.IntegerField(min=None, max=9), "x") == [
+        "Not a valid integer value",
+        "Number must be at most 9.",
+    ]
+    assert errors_of(models.IntegerField(min=None), "x") == ["Not a valid integer value"]
     assert errors_of(models.IntegerField(), "") == ["This field is required."]
     assert errors_of(models.IntegerField(), None) == ["This field is required."]
     assert errors_of(models.IntegerField(blank=True), "") == []
@@ -57,9 +65,34 @@ def test_float_decimal_and_currency_values() -> None:
     assert values == {"f": 2.5, "d": Decimal("1.25"), "c": Currency(7)}
     assert isinstance(values["f"], float)
     assert isinstance(values["c"], Currency)
-    assert errors_of(models.FloatField(), "abc") == ["Enter a number."]
-    assert errors_of(models.FloatField(), "nan") == ["Enter a number."]
-    assert errors_of(models.CurrencyField(max=10), "10.5") == ["Value must be ≤ 10"]
+    assert errors_of(models.FloatField(min=None), "abc") == ["Not a valid float value"]
+    assert errors_of(models.FloatField(min=None), "nan") == ["Not a valid float value"]
+    assert errors_of(models.DecimalField(min=None), "1,5.") == ["Not a valid decimal value"]
+    assert errors_of(models.CurrencyField(max=10), "10.5") == ["Number must be between 0 and 10."]
+    assert errors_of(models.CurrencyField(max=Currency(10)), "abc") == [
+        "Not a valid decimal value",
+        "Number must be between 0 and 10 points.",
+    ]
+
+
+def test_amount_inputs_show_their_unit() -> None:
+    html = form_of(x=models.CurrencyField()).render_formfield("x")
+    assert '<span class="input-group-text">points</span></div>' in html
+    token = CURRENT_FORMAT.set(CurrencyFormat(use_points=True, points_custom_name="tokens"))
+    try:
+        assert '"input-group-text">tokens</span>' in form_of(
+            x=models.CurrencyField()
+        ).render_formfield("x")
+    finally:
+        CURRENT_FORMAT.reset(token)
+    token = CURRENT_FORMAT.set(CurrencyFormat(use_points=False, real_world_currency_code="EUR"))
+    try:
+        assert '"input-group-text">€</span>' in form_of(x=models.CurrencyField()).render_formfield(
+            "x"
+        )
+    finally:
+        CURRENT_FORMAT.reset(token)
+    assert "input-group" not in form_of(x=models.IntegerField()).render_formfield("x")
 
 
 def test_dynamic_bounds_and_choices_in_the_spec_win() -> None:
@@ -67,17 +100,15 @@ def test_dynamic_bounds_and_choices_in_the_spec_win() -> None:
     spec = FormFieldSpec(field, min=10, max=20, choices=None, label="Pick")
     form = build_form([spec], {"x": "25"}, {})
     assert not form.validate()
-    assert form.errors == {"x": ["Value must be ≤ 20"]}
+    assert form.errors == {"x": ["Number must be between 10 and 20."]}
     assert 'min="10"' in form.render_formfield("x")
     assert ">Pick</label>" in form.render_formfield("x")
 
 
 def test_choices_must_be_one_of_the_options() -> None:
     assert errors_of(models.IntegerField(choices=[1, 2, 3]), "2") == []
-    assert errors_of(models.IntegerField(choices=[1, 2, 3]), "4") == ["Select a valid choice."]
-    assert errors_of(models.StringField(choices=["red", "blue"]), "green") == [
-        "Select a valid choice."
-    ]
+    assert errors_of(models.IntegerField(choices=[1, 2, 3]), "4") == ["Not a valid choice"]
+    assert errors_of(models.StringField(choices=["red", "blue"]), "green") == ["Not a valid choice"]
     form = form_of({"x": "blue"}, x=models.StringField(choices=[["red", "Red"], ["blue", "Blue"]]))
     assert form.validate()
     assert form.cleaned_values() == {"x": "blue"}
@@ -109,9 +140,14 @@ def test_boolean_checkbox_unchecked_means_false() -> None:
 
 def test_strings_and_their_length() -> None:
     assert errors_of(models.StringField(max_length=5), "abcdef") == [
-        "Enter at most 5 characters (you entered 6)."
+        "Field cannot be longer than 5 characters."
     ]
-    assert errors_of(models.StringField(), "x" * 10001)[0].startswith("Enter at most 10000")
+    assert errors_of(models.StringField(max_length=1), "ab") == [
+        "Field cannot be longer than 1 character."
+    ]
+    assert errors_of(models.StringField(), "x" * 10001) == [
+        "Field cannot be longer than 10000 characters."
+    ]
     assert errors_of(models.LongStringField(), "   ") == ["This field is required."]
     html = form_of(x=models.LongStringField(label="Comments")).render_formfield("x")
     assert '<textarea class="form-control" rows="4" name="x" id="id_x" required>' in html
@@ -130,7 +166,7 @@ def test_values_are_kept_when_the_form_comes_back_with_errors() -> None:
     assert 'value="17"' in html
     assert 'value="Ann &lt;b&gt;"' in html
     assert '<option value="blue" selected>' in html
-    assert '<div class="form-control-errors">Value must be ≥ 18</div>' in html
+    assert '<div class="form-control-errors">Number must be at least 18.</div>' in html
 
 
 def test_initial_values_are_shown_on_first_display() -> None:
@@ -232,7 +268,7 @@ def test_form_tags_in_a_page_template(tmp_path: Path) -> None:
     assert "How old are you?</label>" in html
     assert 'name="age"' in html
     assert '<option value="red" selected>' in html
-    assert "Value must be ≤ 120" in html
+    assert "Number must be between 0 and 120." in html
     assert "Please check your answers." in html
     assert '<form method="post" id="form" action="/p/x/1"' in html
 

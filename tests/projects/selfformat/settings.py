@@ -3,6 +3,7 @@
 SESSION_CONFIGS = [
     dict(name="pg_self", app_sequence=["pg_self"], num_demo_participants=6, multiplier=2),
     dict(name="sf_more", app_sequence=["sf_more"], num_demo_participants=4),
+    dict(name="sf_roles", app_sequence=["sf_roles"], num_demo_participants=4),
 ]
 SESSION_CONFIG_DEFAULTS = dict(real_world_currency_per_point=1.00, participation_fee=0.00)
 PARTICIPANT_FIELDS = []

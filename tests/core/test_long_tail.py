@@ -1,0 +1,200 @@
+"""The compatibility long tail (issue 9): small oTree behaviours that real projects rely on."""
+
+from __future__ import annotations
+
+import fractions
+import logging
+import numbers
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from otree_async.models.fields import IntegerField, StringField
+from otree_async.models.framework import Participant
+from otree_async.money.currency import Currency, RealWorldCurrency
+from otree_async.runtime import Runtime
+from otree_async.templating.dialect import compile_otree_template
+
+if TYPE_CHECKING:
+    from conftest import SessionFactory
+
+LONG_TAIL = Path(__file__).resolve().parents[1] / "projects" / "longtail"
+
+
+@pytest.fixture
+def project_path() -> Path:
+    return LONG_TAIL
+
+
+class Tenths(numbers.Real):
+    """A numbers.Real that is neither int, float nor Decimal (like numpy's scalars)."""
+
+    def __init__(self, tenths: int) -> None:
+        self.tenths = tenths
+
+    def __float__(self) -> float:
+        return self.tenths / 10
+
+    # The rest of the numbers.Real interface, unused by Currency.
+    def __abs__(self) -> Tenths:
+        return Tenths(abs(self.tenths))
+
+    def __add__(self, other: object) -> float:
+        return float(self) + float(other)  # type: ignore[arg-type]
+
+    __radd__ = __add__
+
+    def __ceil__(self) -> int:
+        return int(-(-self.tenths // 10))
+
+    def __eq__(self, other: object) -> bool:
+        return float(self) == other
+
+    def __floor__(self) -> int:
+        return self.tenths // 10
+
+    def __floordiv__(self, other: object) -> int:
+        return int(float(self) // float(other))  # type: ignore[arg-type]
+
+    __rfloordiv__ = __floordiv__
+
+    def __le__(self, other: object) -> bool:
+        return float(self) <= float(other)  # type: ignore[arg-type]
+
+    def __lt__(self, other: object) -> bool:
+        return float(self) < float(other)  # type: ignore[arg-type]
+
+    def __mod__(self, other: object) -> float:
+        return float(self) % float(other)  # type: ignore[arg-type]
+
+    __rmod__ = __mod__
+
+    def __mul__(self, other: object) -> float:
+        return float(self) * float(other)  # type: ignore[arg-type]
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> Tenths:
+        return Tenths(-self.tenths)
+
+    def __pos__(self) -> Tenths:
+        return self
+
+    def __pow__(self, other: object) -> float:
+        return float(self) ** float(other)  # type: ignore[arg-type]
+
+    __rpow__ = __pow__
+
+    def __round__(self, ndigits: int | None = None) -> int:
+        return round(float(self))
+
+    def __truediv__(self, other: object) -> float:
+        return float(self) / float(other)  # type: ignore[arg-type]
+
+    __rtruediv__ = __truediv__
+
+    def __trunc__(self) -> int:
+        return int(float(self))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def test_currency_takes_any_real_number() -> None:
+    assert Currency(Tenths(25)) == Currency(Decimal("2.5"))
+    assert RealWorldCurrency(Tenths(25)) == RealWorldCurrency("2.50")
+    assert Currency(fractions.Fraction(9, 2)) == Currency(Decimal("4.5"))
+    assert Currency(3) + Tenths(20) == Currency(5)
+
+
+def test_currency_takes_numpy_scalars() -> None:
+    numpy = pytest.importorskip("numpy")
+    assert Currency(numpy.int64(7)) == Currency(7)
+    assert Currency(numpy.float64(2.0)) == Currency(2)
+    assert RealWorldCurrency(numpy.float32(1.5)) == RealWorldCurrency("1.50")
+
+
+def test_currency_compared_with_a_string_is_unequal() -> None:
+    assert (Currency(5) == "5") is False
+    assert (Currency(5) == "abc") is False
+    assert (Currency(5) != "abc") is True
+    assert Currency(5) != None  # noqa: E711 - the comparison itself is the point
+    assert "abc" not in [Currency(1), Currency(2)]
+
+
+def test_field_keywords_oTree_ignores_are_kept() -> None:
+    field = IntegerField(label="What is 2 + 1?", solution=3, image=True)
+    assert field.extra == {"solution": 3, "image": True}
+    assert field.label == "What is 2 + 1?"
+    assert StringField(anything="goes").extra == {"anything": "goes"}
+
+
+def test_an_unknown_word_in_percent_braces_prints_the_expression() -> None:
+    def compile_(source: str) -> str:
+        return compile_otree_template(source, implicit_extends=False)
+
+    assert compile_("{% participant.label %}") == "{{ _otree_call(participant.label) }}"
+    assert compile_("{% greeting %}") == "{{ greeting }}"
+    # jinja2's own statements stay statements; a real syntax error is left for jinja2 to refuse.
+    assert compile_("{% set x = 1 %}") == "{% set x = 1 %}"
+    assert compile_("{% if %}") == "{% if %}"
+
+
+async def test_form_messages_read_as_oTree_s(
+    client: httpx.AsyncClient, make_session: SessionFactory
+) -> None:
+    code = (await make_session("misc")).participant_codes[0]
+    ask = await client.get(f"/InitializeParticipant/{code}", follow_redirects=True)
+    assert '<span class="input-group-text">tokens</span>' in ask.text  # the bid's unit
+    data = {"answer": "4", "age": "abc", "bid": "50", "share": "2", "note": "toolongnote"}
+    refused = await client.post(str(ask.url), data=data)
+    assert "Please fix the errors." in refused.text
+    # answer's own answer_error_message shows together with the other fields' basic errors.
+    for message in (
+        "Count again",
+        "Not a valid integer value<br>Number must be between 16 and 110.",
+        "Number must be between 0 and 20 tokens.",
+        "Number must be between 0 and 1.",
+        "Field cannot be longer than 5 characters.",
+    ):
+        assert message in refused.text
+    refused = await client.post(str(ask.url), data={**data, "age": ""})
+    assert "This field is required." in refused.text
+    assert "Number must be between 16 and 110." not in refused.text
+
+
+async def test_a_project_relying_on_the_long_tail_runs(
+    make_client: object,
+    runtime: Runtime,
+    make_session: SessionFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Fields with solution=/image=, PAYOFF and Role next to payoff and role, lowercase
+    # *_role constants, `from otree import settings`, `{% participant.label %}`, and
+    # get_template_name on the page.
+    with caplog.at_level(logging.WARNING, logger="otree_async.models"):
+        codes = (await make_session("misc")).participant_codes
+    assert "Participant.scratch, which is not declared (PARTICIPANT_FIELDS)" in caplog.text
+    shown: dict[str, str] = {}
+    for code in codes:
+        client: httpx.AsyncClient = await make_client()  # type: ignore[operator]
+        ask = await client.get(f"/InitializeParticipant/{code}", follow_redirects=True)
+        assert "Greeting: hello from settings.py; debug: on" in ask.text
+        assert "Label: [None] Declared: temporary but declared" in ask.text
+        assert "Case: 7 mine " in ask.text
+        data = {"answer": "3", "age": "20", "bid": "5", "share": "0.5", "note": "hi"}
+        done = await client.post(str(ask.url), data=data, follow_redirects=True)
+        shown[code] = done.text
+    assert "Buyer's page; the buyer is " + codes[0] in shown[codes[0]]
+    assert "Seller's page; the buyer is " + codes[0] in shown[codes[1]]
+
+    async with runtime.database.unit_of_work() as uow:
+        vars_ = await uow.run(
+            lambda db: (
+                db.scalars(select(Participant).where(Participant.code == codes[0])).one().vars
+            )
+        )
+    assert vars_ == {"declared": "temporary but declared"}  # scratch lasted only while creating
