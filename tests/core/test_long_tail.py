@@ -13,6 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from otree_async.bots.session_run import describe_failures, run_bots_in_fresh_database
 from otree_async.models.fields import IntegerField, StringField
 from otree_async.models.framework import Participant
 from otree_async.money.currency import Currency, RealWorldCurrency
@@ -101,6 +102,12 @@ class Tenths(numbers.Real):
         return int(float(self))
 
     __hash__ = None  # type: ignore[assignment]
+
+
+async def test_its_bots_pass() -> None:
+    results = await run_bots_in_fresh_database(LONG_TAIL, ["misc"])
+    assert results
+    assert describe_failures(results) == ""
 
 
 def test_currency_takes_any_real_number() -> None:

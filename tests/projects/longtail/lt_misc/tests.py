@@ -11,3 +11,4 @@ class PlayerBot(Bot):
             expect("Buyer's page", "in", self.html)
         else:
             expect("Seller's page", "in", self.html)
+        yield Show
