@@ -52,6 +52,10 @@ def plan_runs(runtime: Runtime, config_name: str | None, count: int | None) -> l
     for name in names:
         config = project.config(name)
         participants = count or config.num_demo_participants
+        if name in project.refused_configs:
+            # Played all the same: its run fails at once with the reason.
+            runs.append(PlannedRun(name, None, participants))
+            continue
         multiple = group_size_multiple(project, config.app_sequence)
         if participants % multiple:
             raise SessionCreationError(

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session as DbSession
 
-from ..errors import AppCodeError, BotError
+from ..errors import AppCodeError, BotError, SessionCreationError
 from ..flow.runtime import Runtime
 from ..flow.session_creation import create_session
 from ..live.wait_sockets import wait_until_ready
@@ -87,6 +87,9 @@ async def run_session(
     try:
         async with runtime.database.unit_of_work() as uow:
             session_code, participants = await uow.run(create, runtime)
+    except SessionCreationError as exc:
+        # A refused config (or a bad count) fails its run with the reason; others still run.
+        return BotRunResult(config_name, "(none)", num_participants or 0, case, [str(exc)])
     except AppCodeError as exc:
         # creating_session failed: show the line of the author's file, as for page errors.
         raise AppCodeError(describe_exception(exc, runtime.project.root)) from exc

@@ -88,7 +88,7 @@ def new_form(
         return None
     target = form_target(slot, player)
     specs = form_specs(runtime, slot, player)
-    initial = {spec.field.name: getattr(target, spec.field.name) for spec in specs}
+    initial = {spec.field.name: target.field_maybe_none(spec.field.name) for spec in specs}
     return build_form(specs, formdata, initial)
 
 

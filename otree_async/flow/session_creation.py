@@ -50,6 +50,11 @@ def create_session(
     """Create and return a session; raises SessionCreationError for bad arguments."""
     project = runtime.project
     config = project.config(config_name)
+    refused = project.refused_configs.get(config_name)
+    if refused is not None:
+        raise SessionCreationError(
+            f"Session config '{config_name}' cannot run until this is fixed:\n{refused}"
+        )
     count = config.num_demo_participants if num_participants is None else num_participants
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise SessionCreationError(f"num_participants must be a positive integer, got {count!r}.")

@@ -21,11 +21,11 @@ from sqlalchemy import (
     Text,
     event,
 )
-from sqlalchemy.orm import DeclarativeBase, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, mapped_column, relationship, synonym
 from sqlalchemy.orm.base import NO_VALUE
 
 from ..money.currency import Currency
-from .author import BaseGroup, BasePlayer, BaseSubsession
+from .author import STORED_PREFIX, BaseGroup, BasePlayer, BaseSubsession, guarded_field
 from .declarative import CurrencyType, DecimalType, new_metadata
 from .fields import CurrencyField, Field, Link, declared_fields
 from .framework import Participant, Session
@@ -117,6 +117,18 @@ def _field_columns(author_class: type) -> dict[str, Any]:
     return {name: _column(spec) for name, spec in declared_fields(author_class).items()}
 
 
+def _guarded_field_columns(author_class: type, model_name: str) -> dict[str, Any]:
+    """Columns of Subsession, Group and Player fields: stored under a private attribute, with
+    the field's name a synonym that refuses to read None (oTree's rule; see guarded_field)."""
+    attrs: dict[str, Any] = {}
+    for name, spec in declared_fields(author_class).items():
+        column = _column(spec)
+        column.column.name = name
+        attrs[STORED_PREFIX + name] = column
+        attrs[name] = synonym(STORED_PREFIX + name, descriptor=guarded_field(model_name, name))
+    return attrs
+
+
 def _separate_case_clashes(cls_attrs: dict[str, Any]) -> None:
     """Give a field like PAYOFF (next to payoff) a column name of its own: SQLite compares
     column names without case, so the two would clash. The attribute keeps its name."""
@@ -125,12 +137,12 @@ def _separate_case_clashes(cls_attrs: dict[str, Any]) -> None:
         column = getattr(value, "column", None)
         if not isinstance(column, Column):
             continue
-        name = column.name or key
+        base = name = column.name or key
         number = 1
         while name.lower() in taken:
             number += 1
-            name = f"{key}__{number}"
-        if name != (column.name or key):
+            name = f"{base}__{number}"
+        if name != base:
             column.name = name
         taken.add(name.lower())
 
@@ -159,7 +171,7 @@ def _build_app(app: TabledApp, base: type, mapped: dict[type, type]) -> AppTable
         "session_id": mapped_column(session_fk),
         "round_number": mapped_column(Integer),
         "session": relationship(Session, lazy="select"),
-        **_field_columns(app.subsession_class),
+        **_guarded_field_columns(app.subsession_class, "subsession"),
     }
     # type() makes each mapped class at run time, so mypy sees a bare `type`; load_apps has
     # checked that the author's class subclasses BaseSubsession (BaseGroup, BasePlayer).
@@ -183,7 +195,7 @@ def _build_app(app: TabledApp, base: type, mapped: dict[type, type]) -> AppTable
         "id_in_subsession": mapped_column(Integer),
         "session": relationship(Session, lazy="select"),
         "subsession": relationship(subsession, lazy="select"),
-        **_field_columns(app.group_class),
+        **_guarded_field_columns(app.group_class, "group"),
     }
     group = cast(
         type[BaseGroup],
@@ -219,7 +231,7 @@ def _build_app(app: TabledApp, base: type, mapped: dict[type, type]) -> AppTable
         "subsession": relationship(subsession, lazy="select"),
         "group": relationship(group, lazy="select"),
         "_roles": app.constants.roles,
-        **_field_columns(app.player_class),
+        **_guarded_field_columns(app.player_class, "player"),
     }
     player = cast(
         type[BasePlayer],

@@ -19,6 +19,34 @@ from .context import is_creating_session, warn_transient_attribute
 from .fields import Field, declared_fields
 from .grouping_rows import apply_group_matrix
 
+# Where a declared field's value is stored; the field's own name reads it through a guard
+# that refuses None, as oTree does (see guarded_field).
+STORED_PREFIX = "_stored_"
+
+
+class NullFieldError(TypeError):
+    """A field that is None was read; oTree's error, so `except TypeError` still catches it."""
+
+
+def guarded_field(model_name: str, name: str) -> property:
+    """The attribute authors read and write: reading None raises oTree's error, except while
+    creating_session runs (oTree's objects are still new there)."""
+    stored = STORED_PREFIX + name
+
+    def read(self: Any) -> Any:
+        value = getattr(self, stored)
+        if value is None and not is_creating_session():
+            raise NullFieldError(
+                f"{model_name}.{name} is None. Accessing a null field is generally considered "
+                "an error. Or, if this is intentional, use field_maybe_none()"
+            )
+        return value
+
+    def write(self: Any, value: Any) -> None:
+        setattr(self, stored, value)
+
+    return property(read, write, doc=f"The field {name}.")
+
 
 class BaseConstants:
     """Base of `class C(BaseConstants)`: NAME_IN_URL, PLAYERS_PER_GROUP, NUM_ROUNDS..."""
@@ -64,6 +92,8 @@ class _AppModel:
 
     def field_maybe_none(self, name: str) -> Any:
         """Read a field that may be None without an error."""
+        if name in type(self)._author_fields:
+            return getattr(self, STORED_PREFIX + name)
         return getattr(self, name)
 
     def field_display(self, name: str) -> str:

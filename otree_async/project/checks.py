@@ -32,7 +32,8 @@ def check_project(project: Project) -> None:
     problems: list[str] = []
     for app in project.apps.values():
         problems.extend(check_app(app))
-    problems.extend(_check_group_sizes(project))
+    for config_name, problem in _check_group_sizes(project):
+        project.refuse_config(config_name, problem)
     for config in project.settings.session_configs.values():
         problems.extend(unsupported_in_config(config, f"{project.root / 'settings.py'}"))
     names_in_url: dict[str, str] = {}
@@ -121,8 +122,8 @@ def _check_wait_page(app: App, page: type, where: str, name: str) -> list[str]:
     return problems
 
 
-def _check_group_sizes(project: Project) -> list[str]:
-    problems: list[str] = []
+def _check_group_sizes(project: Project) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
     for config in project.settings.session_configs.values():
         sizes = [
             size
@@ -132,9 +133,12 @@ def _check_group_sizes(project: Project) -> list[str]:
         multiple = math.lcm(*sizes) if sizes else 1
         if config.num_demo_participants % multiple:
             problems.append(
-                f"{project.root / 'settings.py'}: session config '{config.name}' has "
-                f"num_demo_participants={config.num_demo_participants}, which is not a multiple "
-                f"of {multiple} (the group sizes of its apps)."
+                (
+                    config.name,
+                    f"{project.root / 'settings.py'}: session config '{config.name}' has "
+                    f"num_demo_participants={config.num_demo_participants}, which is not a "
+                    f"multiple of {multiple} (the group sizes of its apps).",
+                )
             )
     return problems
 

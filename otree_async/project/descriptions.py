@@ -7,7 +7,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ..errors import SessionCreationError, did_you_mean
+from ..errors import ConfigurationError, SessionCreationError, did_you_mean
 from ..money.currency import CurrencyFormat
 from ..pages import PageClass
 from .self_format import subsession_method
@@ -115,6 +115,32 @@ class Project:
     root: Path
     settings: Settings
     apps: dict[str, App] = field(default_factory=dict)
+    # Configs that cannot run (a template or group-size problem), with the reason. oTree
+    # starts the rest, and so do we; creating a session of a refused config says why.
+    refused_configs: dict[str, str] = field(default_factory=dict)
+
+    def refuse_configs_using(self, app_name: str, reason: str) -> None:
+        """Refuse every config whose app_sequence includes the app."""
+        for config in self.settings.session_configs.values():
+            if app_name in config.app_sequence:
+                self.refuse_config(config.name, reason)
+
+    def refuse_config(self, name: str, reason: str) -> None:
+        """Refuse one config; several reasons are kept one per line."""
+        before = self.refused_configs.get(name)
+        if before is None:
+            self.refused_configs[name] = reason
+        elif reason not in before.split("\n"):
+            self.refused_configs[name] = f"{before}\n{reason}"
+
+    def ensure_something_runs(self) -> None:
+        """Raise ConfigurationError when every config is refused: nothing could start."""
+        if self.refused_configs and set(self.refused_configs) >= set(self.settings.session_configs):
+            reasons = "\n".join(self.refused_configs.values())
+            raise ConfigurationError(
+                "No session config can run; the project has problems to fix:\n- "
+                + reasons.replace("\n", "\n- ")
+            )
 
     def config(self, name: str) -> SessionConfig:
         """A session config by name."""

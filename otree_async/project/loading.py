@@ -37,4 +37,5 @@ def load_project(root: Path | str) -> Project:
     with currency_format_scope(settings.currency_format):
         project.apps = load_apps(root, settings)
     check_project(project)
+    project.ensure_something_runs()
     return project

@@ -6,7 +6,6 @@ import logging
 
 import jinja2
 
-from ..errors import ConfigurationError
 from ..pages import WaitPage
 from ..templating.environment import resolve_page_template, template_exists
 from .descriptions import Project
@@ -15,9 +14,10 @@ logger = logging.getLogger("otree_async")
 
 
 def check_templates(project: Project, environment: jinja2.Environment) -> None:
-    """Raise ConfigurationError naming each page whose template cannot be found."""
-    problems: list[str] = []
+    """Refuse the configs of each app with a page whose template is missing or does not
+    compile (oTree starts the other configs); raise if no config is left."""
     for app in project.apps.values():
+        problems: list[str] = []
         for page in app.page_sequence:
             if callable(getattr(page, "get_template_name", None)):
                 continue  # chosen per player when the page is shown
@@ -48,8 +48,9 @@ def check_templates(project: Project, environment: jinja2.Environment) -> None:
                     page.__name__,
                     app.name,
                 )
-    if problems:
-        raise ConfigurationError("Templates to fix:\n- " + "\n- ".join(problems))
+        for problem in problems:
+            project.refuse_configs_using(app.name, problem)
+    project.ensure_something_runs()
 
 
 def _uses_chat(environment: jinja2.Environment, template: jinja2.Template) -> bool:

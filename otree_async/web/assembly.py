@@ -3,6 +3,7 @@ and group layer into a Runtime; nothing is connected yet."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ..flow.runtime import Runtime
@@ -14,6 +15,8 @@ from ..project import Project, load_project
 from ..project.deployment import Deployment
 from ..project.template_checks import check_templates
 from ..templating.environment import build_environment
+
+logger = logging.getLogger("otree_async.project")
 
 
 def build_runtime(
@@ -40,6 +43,8 @@ def build_runtime(
     )
     templates = build_environment(loaded.root, list(loaded.apps), loaded.settings.language_code)
     check_templates(loaded, templates)
+    for name, reason in loaded.refused_configs.items():
+        logger.warning("Session config '%s' cannot run until this is fixed:\n%s", name, reason)
     deployment = deployment or Deployment(project_folder=loaded.root)
     url = database_url or sqlite_url_for(loaded.root / "db.sqlite3")
     return Runtime(

@@ -27,6 +27,7 @@ async def demo_index(request: Request) -> Response:
         title=settings.demo_page_title,
         intro_html=settings.demo_page_intro_html,
         configs=list(settings.session_configs.values()),
+        refused=runtime_of(request).project.refused_configs,
     )
 
 
@@ -37,6 +38,9 @@ async def demo_session(request: Request) -> Response:
     name = request.path_params["config_name"]
     if name not in runtime.project.settings.session_configs:
         return error_page("Not found", f"There is no session config '{name}'.", 404)
+    refused = runtime.project.refused_configs.get(name)
+    if refused is not None:
+        return error_page(f"Session config '{name}' cannot run", refused, 409)
 
     def create(step: StepContext) -> Outcome:
         session = create_session(step.db, step.runtime, name, is_demo=True)

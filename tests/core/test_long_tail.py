@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import fractions
+import html
 import logging
 import numbers
+import re
+import shutil
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,12 +16,14 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
 
 from otree_async.bots.session_run import describe_failures, run_bots_in_fresh_database
+from otree_async.errors import ConfigurationError, SessionCreationError
 from otree_async.models.fields import IntegerField, StringField
 from otree_async.models.framework import Participant
 from otree_async.money.currency import Currency, RealWorldCurrency
-from otree_async.runtime import Runtime
+from otree_async.runtime import Runtime, build_runtime
 from otree_async.templating.dialect import compile_otree_template
 
 if TYPE_CHECKING:
@@ -104,10 +110,55 @@ class Tenths(numbers.Real):
     __hash__ = None  # type: ignore[assignment]
 
 
-async def test_its_bots_pass() -> None:
-    results = await run_bots_in_fresh_database(LONG_TAIL, ["misc"])
-    assert results
-    assert describe_failures(results) == ""
+async def test_its_bots_pass_and_refused_configs_fail_with_their_reason() -> None:
+    results = await run_bots_in_fresh_database(LONG_TAIL)
+    verdicts = {result.config_name: result.passed for result in results}
+    assert verdicts == {"misc": True, "broken_template": False, "odd_groups": False}
+    report = describe_failures(results)
+    assert "Template 'lt_broken/Oops.html' (page 'Oops' in app 'lt_broken') has a syntax " in report
+    assert "num_demo_participants=3, which is not a multiple of 2" in report
+
+
+REFUSED = {
+    "broken_template": "Template 'lt_broken/Oops.html' (page 'Oops' in app 'lt_broken') has a "
+    "syntax error on line 3",
+    "odd_groups": "session config 'odd_groups' has num_demo_participants=3, which is not a "
+    "multiple of 2 (the group sizes of its apps).",
+}
+
+
+async def test_a_problem_in_one_config_refuses_only_that_config(
+    client: httpx.AsyncClient, runtime: Runtime, make_session: SessionFactory
+) -> None:
+    assert set(runtime.project.refused_configs) == set(REFUSED)
+    demo = await client.get("/demo")
+    assert 'href="/demo/misc"' in demo.text
+    for name, reason in REFUSED.items():
+        assert f'href="/demo/{name}"' not in demo.text
+        assert reason in html.unescape(demo.text)
+        page = await client.get(f"/demo/{name}")
+        assert page.status_code == 409
+        assert reason in html.unescape(page.text)
+        with pytest.raises(SessionCreationError, match=re.escape(reason)):
+            await make_session(name)
+    assert (await client.get("/demo/misc")).status_code == 302
+
+
+def test_a_project_where_every_config_is_refused_does_not_start(tmp_path: Path) -> None:
+    copy = tmp_path / "project"
+    shutil.copytree(LONG_TAIL, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    settings = copy / "settings.py"
+    settings.write_text(
+        settings.read_text().replace("num_demo_participants=2)", "num_demo_participants=5)")
+    )
+    try:
+        with pytest.raises(ConfigurationError, match="No session config can run") as caught:
+            build_runtime(copy, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    finally:
+        for name in [n for n in sys.modules if n.startswith(("lt_misc", "lt_broken"))]:
+            del sys.modules[name]
+    assert "session config 'misc' has num_demo_participants=5" in str(caught.value)
+    assert "session config 'broken_template' has num_demo_participants=5" in str(caught.value)
 
 
 def test_currency_takes_any_real_number() -> None:
@@ -171,6 +222,32 @@ async def test_form_messages_read_as_oTree_s(
     refused = await client.post(str(ask.url), data={**data, "age": ""})
     assert "This field is required." in refused.text
     assert "Number must be between 16 and 110." not in refused.text
+
+
+async def test_reading_a_field_that_is_none_raises_oTree_s_error(
+    client: httpx.AsyncClient, runtime: Runtime, make_session: SessionFactory
+) -> None:
+    code = (await make_session("misc")).participant_codes[0]
+    # The form shows the empty fields (our own reads are None-safe), with their initial values.
+    ask = await client.get(f"/InitializeParticipant/{code}", follow_redirects=True)
+    assert ask.status_code == 200
+    assert 'name="age"' in ask.text
+
+    def read(db: DbSession) -> tuple[object, ...]:
+        player = db.scalars(select(runtime.tables.apps["lt_misc"].player)).first()
+        assert player is not None
+        with pytest.raises(TypeError) as caught:
+            _ = player.age
+        player.note = "set"
+        return str(caught.value), player.field_maybe_none("age"), player.note, player.PAYOFF
+
+    async with runtime.database.unit_of_work() as uow:
+        message, maybe_none, note, payoff = await uow.run(read)
+    assert message == (
+        "player.age is None. Accessing a null field is generally considered an error. "
+        "Or, if this is intentional, use field_maybe_none()"
+    )
+    assert (maybe_none, note, payoff) == (None, "set", 7)
 
 
 async def test_a_project_relying_on_the_long_tail_runs(
