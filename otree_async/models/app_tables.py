@@ -24,9 +24,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, mapped_column, relationship, synonym
 from sqlalchemy.orm.base import NO_VALUE
 
+from ..errors import AppCodeError
 from ..money.currency import Currency
 from .author import STORED_PREFIX, BaseGroup, BasePlayer, BaseSubsession, guarded_field
 from .declarative import CurrencyType, DecimalType, new_metadata
+from .context import current_project
 from .fields import CurrencyField, Field, Link, declared_fields
 from .framework import Participant, Session
 
@@ -281,6 +283,11 @@ def _build_extra_model(app: TabledApp, model: type, base: type, mapped: dict[typ
 
 def _add_payoff_to_participant(target: Any, value: Any, oldvalue: Any, _initiator: Any) -> Any:
     # oTree keeps participant.payoff as the sum of the player payoffs: apply the difference.
+    if not current_project().auto_tabulate_payoffs:
+        raise AppCodeError(
+            "Don't set player.payoff; modify participant.payoff directly "
+            "(settings.py has AUTO_TABULATE_PAYOFFS = False)."
+        )
     old = (
         Currency(0) if oldvalue in (None, NO_VALUE) or oldvalue is NO_VALUE else Currency(oldvalue)
     )

@@ -36,6 +36,9 @@ class ProjectContext:
     mapped_classes: dict[type, type] = field(default_factory=dict)
     # App name -> that app's mapped classes (AppTables), for cross-app lookups.
     app_tables: dict[str, Any] = field(default_factory=dict)
+    # ROOMS by name, for session.get_room().
+    rooms: dict[str, Any] = field(default_factory=dict)
+    auto_tabulate_payoffs: bool = True
 
 
 _PROJECT: contextvars.ContextVar[ProjectContext] = contextvars.ContextVar(

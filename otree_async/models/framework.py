@@ -27,6 +27,7 @@ from ..errors import did_you_mean
 from ..money.currency import Currency, RealWorldCurrency
 from .declarative import CurrencyType, FrameworkBase
 from .context import (
+    current_project,
     current_project_fields,
     current_session_actions,
     is_creating_session,
@@ -114,6 +115,12 @@ class Session(_VarsBacked, FrameworkBase):
     def get_subsessions(self) -> list[Any]:
         """Every subsession of every app in the session, in app and round order."""
         return subsessions_of_session(self)
+
+    def get_room(self) -> Any:
+        """The room (of ROOMS) this session was created in, or None."""
+        if self.room_name is None:
+            return None
+        return current_project().rooms.get(self.room_name)
 
     def advance_last_place_participants(self, visited_only: bool = False) -> None:
         """Move the participants furthest behind (at most 20) on by one page, as a timeout

@@ -39,6 +39,15 @@ class Room:
     display_name: str
     participant_labels: tuple[str, ...] | None
     use_secure_urls: bool
+    participant_label_file: str | None = None
+
+    def get_participant_labels(self) -> list[str]:
+        """The labels of participant_label_file, without duplicates (oTree's room API)."""
+        return list(dict.fromkeys(self.participant_labels or ()))
+
+    def has_participant_labels(self) -> bool:
+        """Whether the room has a participant_label_file."""
+        return self.participant_labels is not None
 
 
 @dataclass
@@ -61,6 +70,8 @@ class Settings:
     # oTree 6's "are you there?" prompt on group_by_arrival_time wait pages.
     gbat_inactive_seconds_until_prompt: float = 120.0
     gbat_inactive_seconds_to_confirm: float = 15.0
+    # False: participant.payoff is the author's to keep; setting player.payoff is an error.
+    auto_tabulate_payoffs: bool = True
 
 
 @dataclass

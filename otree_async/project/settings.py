@@ -78,6 +78,7 @@ def read_settings(module: ModuleType, root: Path) -> Settings:
         gbat_inactive_seconds_to_confirm=_positive_seconds(
             module, "GBAT_INACTIVE_SECONDS_TO_CONFIRM", 15.0, where
         ),
+        auto_tabulate_payoffs=bool(getattr(module, "AUTO_TABULATE_PAYOFFS", True)),
     )
 
 
@@ -180,5 +181,6 @@ def _read_rooms(module: ModuleType, root: Path, where: Path) -> dict[str, Room]:
             display_name=str(raw.get("display_name", name)),
             participant_labels=labels,
             use_secure_urls=bool(raw.get("use_secure_urls", False)),
+            participant_label_file=str(label_file) if label_file else None,
         )
     return rooms

@@ -40,6 +40,8 @@ def build_runtime(
         currency_format=loaded.settings.currency_format,
         mapped_classes=tables.mapped_classes,
         app_tables=tables.apps,
+        rooms=dict(loaded.settings.rooms),
+        auto_tabulate_payoffs=loaded.settings.auto_tabulate_payoffs,
     )
     templates = build_environment(loaded.root, list(loaded.apps), loaded.settings.language_code)
     check_templates(loaded, templates)

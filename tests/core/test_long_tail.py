@@ -9,6 +9,7 @@ import numbers
 import re
 import shutil
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,9 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from otree_async.bots.session_run import describe_failures, run_bots_in_fresh_database
-from otree_async.errors import ConfigurationError, SessionCreationError
+from otree_async.errors import AppCodeError, ConfigurationError, SessionCreationError
+from otree_async.models.context import project_scope
 from otree_async.models.fields import IntegerField, StringField
-from otree_async.models.framework import Participant
+from otree_async.models.framework import Participant, Session
 from otree_async.money.currency import Currency, RealWorldCurrency
 from otree_async.runtime import Runtime, build_runtime
 from otree_async.templating.dialect import compile_otree_template
@@ -248,6 +250,40 @@ async def test_reading_a_field_that_is_none_raises_oTree_s_error(
         "Or, if this is intentional, use field_maybe_none()"
     )
     assert (maybe_none, note, payoff) == (None, "set", 7)
+
+
+async def test_session_get_room_and_auto_tabulate_payoffs(
+    runtime: Runtime, make_session: SessionFactory
+) -> None:
+    in_room = await make_session("misc", room_name="lab")
+    await make_session("misc")
+
+    def look(db: DbSession) -> list[tuple[object, ...]]:
+        found = []
+        for session in db.scalars(select(Session).order_by(Session.id)):
+            room = session.get_room()
+            found.append((session.code, room and (room.name, room.display_name)))
+        assert found[0][0] == in_room.code
+        room = db.scalars(select(Session).order_by(Session.id)).first().get_room()
+        found.append((room.participant_label_file, room.get_participant_labels()))
+        return found
+
+    async with runtime.database.unit_of_work() as uow:
+        found = await uow.run(look)
+    assert [entry[1] for entry in found[:2]] == [("lab", "The lab"), None]
+    assert found[2] == ("_rooms/lab.txt", ["alice", "bob"])
+
+    def set_payoff(db: DbSession, tabulate: bool) -> object:
+        player = db.scalars(select(runtime.tables.apps["lt_misc"].player)).first()
+        with project_scope(replace(runtime.context, auto_tabulate_payoffs=tabulate)):
+            player.payoff = 5
+        return player.participant.payoff
+
+    async with runtime.database.unit_of_work() as uow:
+        assert await uow.run(set_payoff, True) == 5
+    with pytest.raises(AppCodeError, match=re.escape("modify participant.payoff directly")):
+        async with runtime.database.unit_of_work() as uow:
+            await uow.run(set_payoff, False)
 
 
 async def test_a_project_relying_on_the_long_tail_runs(

@@ -18,3 +18,5 @@ USE_POINTS = True
 POINTS_CUSTOM_NAME = "tokens"
 SECRET_KEY = "long-tail-tests"
 LONG_TAIL_GREETING = "hello from settings.py"
+
+ROOMS = [dict(name="lab", display_name="The lab", participant_label_file="_rooms/lab.txt")]
