@@ -49,9 +49,9 @@ async def state(runtime: Runtime, code: str) -> dict[str, Any]:
         player = participant.get_player("core_back", 1)
         return {
             "page": participant.current_page_name,
-            "answer": player.answer,
-            "sure": player.sure,
-            "remark": player.remark,
+            "answer": player.field_maybe_none("answer"),
+            "sure": player.field_maybe_none("sure"),
+            "remark": player.field_maybe_none("remark"),
             "confirmed": participant.vars.get("confirmed", 0),
             "deadline": participant.timeout_deadline,
         }

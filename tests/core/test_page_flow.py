@@ -59,7 +59,7 @@ async def player_values(runtime: Runtime, code: str, *names: str) -> list[Any]:
     def read(db: DbSession) -> list[Any]:
         participant = db.scalars(select(Participant).where(Participant.code == code)).one()
         player = participant.get_player("core_forms", 1)
-        return [getattr(player, name) for name in names]
+        return [player.field_maybe_none(name) for name in names]
 
     async with runtime.database.unit_of_work() as uow:
         return await uow.run(read)

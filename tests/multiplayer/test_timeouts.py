@@ -37,7 +37,7 @@ async def read_participant(
             player = participant.get_player(app, 1)
             return {
                 "page": participant.current_page_name,
-                **{name: getattr(player, name) for name in fields},
+                **{name: player.field_maybe_none(name) for name in fields},
                 "calls": participant.vars.get("before_next_page_calls"),
                 "timeout": participant.vars.get("timeouts_seen"),
             }
