@@ -8,6 +8,7 @@ from .models import widgets
 from .models.author import BaseConstants, BaseGroup, BasePlayer, BaseSubsession
 from .models.extra import ExtraModel
 from .money.currency import Currency, RealWorldCurrency, cu, currency_range
+from .money.decimal_unit import DecimalUnit
 from .pages import Page, WaitPage
 from .project.files import read_csv, url_of_static_file
 from .templating.tags import to_json as safe_json
@@ -21,6 +22,7 @@ __all__ = [
     "BaseSubsession",
     "Bot",
     "Currency",
+    "DecimalUnit",
     "ExtraModel",
     "Page",
     "RealWorldCurrency",

@@ -21,6 +21,7 @@ PUBLIC_NAMES = [
     "BaseSubsession",
     "Bot",
     "Currency",
+    "DecimalUnit",
     "ExtraModel",
     "Page",
     "RealWorldCurrency",

@@ -15,6 +15,7 @@ from ..errors import ConfigurationError, did_you_mean
 from ..i18n import builtin_gettext
 from ..models.fields import Field
 from ..money.currency import CURRENT_FORMAT, Currency, CurrencyFormat
+from ..money.decimal_unit import quantize
 from ..money.formats import SYMBOLS
 from ..templating import field_html, form_messages
 
@@ -67,6 +68,20 @@ def amount_unit(fmt: CurrencyFormat) -> str:
     return SYMBOLS.get(fmt.real_world_currency_code, fmt.real_world_currency_code)
 
 
+def _places_typed(field: Field) -> int | None:
+    """Decimal places an amount input takes: the unit's input_places or the currency's."""
+    if field.unit is not None:
+        return int(field.unit.input_places or 0)
+    return CURRENT_FORMAT.get().places if field.kind == "currency" else None
+
+
+def _unit_label(field: Field) -> str | None:
+    """What is written after an amount input: the currency's unit or input_unit_label."""
+    if field.unit is not None:
+        return str(field.unit.input_unit_label or "") or None
+    return amount_unit(CURRENT_FORMAT.get()) if field.kind == "currency" else None
+
+
 def input_text(value: Any) -> str:
     """How a Python value is written into an input, and how it comes back."""
     if value is None:
@@ -107,6 +122,10 @@ def _parse_number(spec: FormFieldSpec, text: str) -> Any:
         return float(number)
     if kind == "currency":
         return Currency(number)
+    unit = spec.field.unit
+    if unit is not None:
+        # oTree rounds what was typed to the unit's input_places first.
+        return unit(quantize(Decimal(number), unit.input_places or 0))
     return number
 
 
@@ -318,10 +337,10 @@ class PageForm:
             blank_option=self._initial.get(name) is None and not spec.field.has_initial,
             min=input_text(spec.min) if kind in NUMERIC_KINDS and spec.min is not None else None,
             max=input_text(spec.max) if kind in NUMERIC_KINDS and spec.max is not None else None,
-            step=field_html.number_step(kind, CURRENT_FORMAT.get().places),
+            step=field_html.number_step(kind, _places_typed(spec.field)),
             max_length=spec.field.max_length or (DEFAULT_MAX_LENGTH if kind == "string" else None),
             errors=tuple(field.errors),
-            unit=amount_unit(CURRENT_FORMAT.get()) if kind == "currency" else None,
+            unit=_unit_label(spec.field),
         )
 
     def __getitem__(self, name: str) -> BoundField:

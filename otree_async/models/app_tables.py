@@ -107,6 +107,8 @@ def build_tables(project_apps: Iterable[TabledApp]) -> ProjectTables:
 
 def _column(spec: Field) -> Any:
     column_type = COLUMN_TYPES[spec.kind]
+    if spec.kind == "decimal" and spec.unit is not None:
+        column_type = DecimalType(spec.unit)
     default = spec.initial if spec.has_initial else None
     if default is not None and isinstance(default, Currency):
         default = Currency(default)

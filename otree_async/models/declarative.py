@@ -63,9 +63,17 @@ class _DecimalStorage(TypeDecorator[Decimal]):
 
 
 class DecimalType(_DecimalStorage):
-    """A Decimal column."""
+    """A Decimal column; with a unit (a DecimalUnit subclass), values come back in it."""
 
     cache_ok = True
+
+    def __init__(self, unit: Any = None) -> None:
+        super().__init__()
+        self.unit = unit
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        loaded = super().process_result_value(value, dialect)
+        return loaded if loaded is None or self.unit is None else self.unit(loaded)
 
 
 class CurrencyType(_DecimalStorage):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from ..money.currency import Currency
+from ..money.currency import CURRENT_FORMAT, Currency, to_decimal
 
 _UNSET: Any = object()
 
@@ -93,7 +93,10 @@ def normalize_choices(choices: Sequence[Any] | None) -> list[Choice] | None:
 class Field:
     """A model field as declared by an author; `name` is set when the class is built."""
 
-    kind: ClassVar[str] = "field"
+    # A CurrencyField becomes a decimal of settings.CURRENCY_UNIT, so kind is per field.
+    kind: str = "field"
+    # The DecimalUnit subclass of a decimal field's values, if it has one.
+    unit: Any = None
     python_type: ClassVar[type] = object
     auto_submit_default: ClassVar[Any] = None
     accepts_bounds: ClassVar[bool] = False
@@ -212,6 +215,13 @@ class CurrencyField(Field):
     auto_submit_default = Currency(0)
     accepts_bounds = True
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # oTree 6: with CURRENCY_UNIT, a CurrencyField is a DecimalField of that unit.
+        self.unit = CURRENT_FORMAT.get().unit
+        if self.unit is not None:
+            self.kind = "decimal"
+
     def to_python(self, value: Any) -> Any:
         return None if value is None else Currency(value)
 
@@ -229,7 +239,10 @@ class DecimalField(Field):
         self.unit = unit
 
     def to_python(self, value: Any) -> Any:
-        return None if value is None else Decimal(str(value))
+        if value is None:
+            return None
+        number = to_decimal(value)
+        return self.unit(number) if self.unit is not None else Decimal(number)
 
 
 class RealWorldCurrencyField(CurrencyField):

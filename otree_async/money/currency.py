@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from ..i18n import builtin_translations, language_scope
 from .formats import write_money
@@ -39,6 +39,8 @@ class CurrencyFormat:
     decimal_separator: str = "."
     # Where the currency symbol goes and which one (see money/formats.py).
     language_code: str = "en"
+    # settings.CURRENCY_UNIT (oTree 6): a DecimalUnit subclass that cu(...) amounts become.
+    unit: Any = None
 
     @property
     def money_places(self) -> int:
@@ -71,7 +73,8 @@ def currency_format_scope(fmt: CurrencyFormat) -> Iterator[None]:
         CURRENT_FORMAT.reset(token)
 
 
-def _to_decimal(value: Any) -> Decimal:
+def to_decimal(value: Any) -> Decimal:
+    """A Decimal of any real number (int, float, str, numpy scalar, numbers.Real)."""
     if isinstance(value, Decimal):
         return value
     if isinstance(value, float):
@@ -79,7 +82,7 @@ def _to_decimal(value: Any) -> Decimal:
     if isinstance(value, int | str):
         return Decimal(value)
     if hasattr(value, "item"):  # numpy scalars
-        return _to_decimal(value.item())
+        return to_decimal(value.item())
     if isinstance(value, numbers.Integral):
         return Decimal(int(value))
     if isinstance(value, numbers.Real):
@@ -100,7 +103,7 @@ def format_number(number: Any, places: int | None, fmt: CurrencyFormat | None = 
     """A number as oTree 6 shows it: `places` decimals (None: as many as it has), grouped by
     THOUSAND_SEPARATOR, with the language's decimal separator."""
     fmt = fmt or CURRENT_FORMAT.get()
-    value = _to_decimal(number)
+    value = to_decimal(number)
     if places is not None:
         value = _quantize(value, places)
     text = f"{value:,f}" if places is None else f"{value:,.{places}f}"
@@ -115,7 +118,11 @@ class _Amount(Decimal):
         raise NotImplementedError
 
     def __new__(cls, value: Any = 0) -> Self:
-        raw = _to_decimal(value)
+        unit = CURRENT_FORMAT.get().unit
+        if unit is not None:
+            # With CURRENCY_UNIT every amount is of that unit, as in oTree.
+            return cast(Self, unit(value))
+        raw = to_decimal(value)
         try:
             places = cls._class_places()
             rounded = _quantize(raw, places)
@@ -134,35 +141,35 @@ class _Amount(Decimal):
         return type(self)(result) if isinstance(result, Decimal) else result
 
     def __add__(self, other: Any) -> Any:
-        return self._wrap(Decimal.__add__(Decimal(self), _to_decimal(other)))
+        return self._wrap(Decimal.__add__(Decimal(self), to_decimal(other)))
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Any:
-        return self._wrap(Decimal.__sub__(Decimal(self), _to_decimal(other)))
+        return self._wrap(Decimal.__sub__(Decimal(self), to_decimal(other)))
 
     def __rsub__(self, other: Any) -> Any:
-        return self._wrap(Decimal.__sub__(_to_decimal(other), Decimal(self)))
+        return self._wrap(Decimal.__sub__(to_decimal(other), Decimal(self)))
 
     def __mul__(self, other: Any) -> Any:
-        return self._wrap(Decimal.__mul__(Decimal(self), _to_decimal(other)))
+        return self._wrap(Decimal.__mul__(Decimal(self), to_decimal(other)))
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Any) -> Any:
-        return self._wrap(Decimal.__truediv__(Decimal(self), _to_decimal(other)))
+        return self._wrap(Decimal.__truediv__(Decimal(self), to_decimal(other)))
 
     def __rtruediv__(self, other: Any) -> Any:
-        return self._wrap(Decimal.__truediv__(_to_decimal(other), Decimal(self)))
+        return self._wrap(Decimal.__truediv__(to_decimal(other), Decimal(self)))
 
     def __floordiv__(self, other: Any) -> Any:
-        return self._wrap(Decimal.__floordiv__(Decimal(self), _to_decimal(other)))
+        return self._wrap(Decimal.__floordiv__(Decimal(self), to_decimal(other)))
 
     def __mod__(self, other: Any) -> Any:
-        return self._wrap(Decimal.__mod__(Decimal(self), _to_decimal(other)))
+        return self._wrap(Decimal.__mod__(Decimal(self), to_decimal(other)))
 
     def __pow__(self, other: Any, modulo: Any = None) -> Any:
-        return self._wrap(Decimal.__pow__(Decimal(self), _to_decimal(other)))
+        return self._wrap(Decimal.__pow__(Decimal(self), to_decimal(other)))
 
     def __neg__(self) -> Any:
         return self._wrap(Decimal.__neg__(Decimal(self)))
@@ -183,7 +190,7 @@ class _Amount(Decimal):
         if isinstance(other, str | bytes) or other is None:
             return False
         try:
-            return Decimal(self) == _to_decimal(other)
+            return Decimal(self) == to_decimal(other)
         except (TypeError, decimal.InvalidOperation):
             return False
 
@@ -192,16 +199,16 @@ class _Amount(Decimal):
         return result if result is NotImplemented else not result
 
     def __lt__(self, other: Any) -> bool:
-        return Decimal(self) < _to_decimal(other)
+        return Decimal(self) < to_decimal(other)
 
     def __le__(self, other: Any) -> bool:
-        return Decimal(self) <= _to_decimal(other)
+        return Decimal(self) <= to_decimal(other)
 
     def __gt__(self, other: Any) -> bool:
-        return Decimal(self) > _to_decimal(other)
+        return Decimal(self) > to_decimal(other)
 
     def __ge__(self, other: Any) -> bool:
-        return Decimal(self) >= _to_decimal(other)
+        return Decimal(self) >= to_decimal(other)
 
     def __hash__(self) -> int:
         return Decimal.__hash__(self)
@@ -237,7 +244,7 @@ class Currency(_Amount):
         if not CURRENT_FORMAT.get().use_points:
             return RealWorldCurrency(Decimal(self))
         rate = session.config.get("real_world_currency_per_point", 1)
-        return RealWorldCurrency(Decimal(self) * _to_decimal(rate))
+        return RealWorldCurrency(Decimal(self) * to_decimal(rate))
 
 
 class RealWorldCurrency(_Amount):

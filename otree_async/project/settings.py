@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 from types import ModuleType
@@ -9,6 +10,7 @@ from typing import Any
 
 from ..errors import ConfigurationError
 from ..money.currency import CurrencyFormat, decimal_separator_for
+from ..money.decimal_unit import DecimalUnit
 from .descriptions import Room, SessionConfig, Settings
 
 CONFIG_NAME = re.compile(r"^[A-Za-z0-9_]+$")
@@ -65,6 +67,7 @@ def read_settings(module: ModuleType, root: Path) -> Settings:
             thousand_separator=_thousand_separator(module, where),
             decimal_separator=decimal_separator_for(language_code),
             language_code=language_code,
+            unit=_currency_unit(module, where),
         ),
         admin_username=getattr(module, "ADMIN_USERNAME", None),
         admin_password=getattr(module, "ADMIN_PASSWORD", None),
@@ -80,6 +83,48 @@ def read_settings(module: ModuleType, root: Path) -> Settings:
         ),
         auto_tabulate_payoffs=bool(getattr(module, "AUTO_TABULATE_PAYOFFS", True)),
     )
+
+
+# Settings that CURRENCY_UNIT replaces; oTree refuses a project that has both.
+_REPLACED_BY_CURRENCY_UNIT = (
+    "USE_POINTS",
+    "REAL_WORLD_CURRENCY_CODE",
+    "POINTS_DECIMAL_PLACES",
+    "POINTS_CUSTOM_NAME",
+    "REAL_WORLD_CURRENCY_DECIMAL_PLACES",
+)
+
+
+def _currency_unit(module: ModuleType, where: Path) -> type[DecimalUnit] | None:
+    """settings.CURRENCY_UNIT ('units.Dollars' or the class itself) as a DecimalUnit class."""
+    value = getattr(module, "CURRENCY_UNIT", None)
+    if value is None:
+        return None
+    replaced = [name for name in _REPLACED_BY_CURRENCY_UNIT if hasattr(module, name)]
+    if replaced:
+        raise ConfigurationError(
+            f"{where}: CURRENCY_UNIT is defined, so remove {', '.join(replaced)}: "
+            "CURRENCY_UNIT replaces them."
+        )
+    unit: Any = value
+    if isinstance(value, str):
+        module_name, _, class_name = value.rpartition(".")
+        try:
+            unit = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError, ValueError) as exc:
+            raise ConfigurationError(
+                f"{where}: CURRENCY_UNIT {value!r} cannot be imported ({exc}); write it as "
+                "'module.ClassName', e.g. 'units.Dollars' for class Dollars in units.py."
+            ) from exc
+    if not (isinstance(unit, type) and issubclass(unit, DecimalUnit)):
+        raise ConfigurationError(
+            f"{where}: CURRENCY_UNIT must name a subclass of DecimalUnit; got {value!r}."
+        )
+    try:
+        unit(0)
+    except ValueError as exc:
+        raise ConfigurationError(f"{where}: CURRENCY_UNIT {value!r}: {exc}.") from exc
+    return unit
 
 
 def _positive_seconds(module: Any, name: str, default: float, where: Path) -> float:

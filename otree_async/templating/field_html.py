@@ -51,12 +51,13 @@ def choose_widget(kind: str, widget_name: str | None, has_choices: bool, is_chec
     return NUMBER if kind in {"integer", "float", "decimal", "currency"} else TEXT
 
 
-def number_step(kind: str, currency_places: int) -> str | None:
-    """The `step` of a number input: whole numbers, any, or the currency's smallest unit."""
+def number_step(kind: str, places: int | None) -> str | None:
+    """The `step` of a number input: whole numbers, any, or the amount's smallest unit
+    (`places` decimals: the currency's, or a DecimalUnit's input_places)."""
     if kind == "integer":
         return "1"
-    if kind == "currency":
-        return "1" if currency_places <= 0 else "0." + "0" * (currency_places - 1) + "1"
+    if kind in {"currency", "decimal"} and places is not None:
+        return "1" if places <= 0 else "0." + "0" * (places - 1) + "1"
     return "any" if kind in {"float", "decimal"} else None
 
 
