@@ -92,9 +92,8 @@ class _AppModel:
 
     def field_maybe_none(self, name: str) -> Any:
         """Read a field that may be None without an error."""
-        if name in type(self)._author_fields:
-            return getattr(self, STORED_PREFIX + name)
-        return getattr(self, name)
+        stored = STORED_PREFIX + name
+        return getattr(self, stored if hasattr(type(self), stored) else name)
 
     def field_display(self, name: str) -> str:
         """The label of the chosen option of a field with choices."""

@@ -241,6 +241,7 @@ async def test_reading_a_field_that_is_none_raises_oTree_s_error(
         with pytest.raises(TypeError) as caught:
             _ = player.age
         player.note = "set"
+        assert player.field_maybe_none("payoff") == 0  # not a guarded field, still readable
         return str(caught.value), player.field_maybe_none("age"), player.note, player.PAYOFF
 
     async with runtime.database.unit_of_work() as uow:
