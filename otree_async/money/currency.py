@@ -78,7 +78,7 @@ def to_decimal(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return Decimal(repr(float(value)))  # float(): numpy 2 scalars repr as np.float64(..)
     if isinstance(value, int | str):
         return Decimal(value)
     if hasattr(value, "item"):  # numpy scalars
