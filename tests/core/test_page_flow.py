@@ -400,7 +400,7 @@ async def test_a_failing_hook_keeps_nothing_of_the_request(
     def read(db: DbSession) -> tuple[Any, ...]:
         participant = db.scalars(select(Participant).where(Participant.code == code)).one()
         player = participant.get_player("core_crash", 1)
-        return player.value, player.payoff, participant.payoff, participant.vars
+        return player.field_maybe_none("value"), player.payoff, participant.payoff, participant.vars
 
     async with runtime.database.unit_of_work() as uow:
         assert await uow.run(read) == (None, 0, 0, {})
