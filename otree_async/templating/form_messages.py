@@ -7,25 +7,27 @@ without a full stop), translated by WTForms' own catalogues; so do we. The rest 
 from __future__ import annotations
 
 import functools
+import gettext
 from typing import Any
 
-from wtforms.i18n import get_translations
+from wtforms.i18n import messages_path
 
 from ..i18n import builtin_gettext, current_language
 from ..i18n.languages import candidates
 
 
 @functools.cache
-def _wtforms_catalogue(language_code: str) -> Any:
+def _wtforms_catalogue(language_code: str) -> gettext.NullTranslations:
     # WTForms ships its catalogues; English (the message ids) where a language has none.
-    return get_translations(candidates(language_code))
+    languages = candidates(language_code)
+    return gettext.translation("wtforms", messages_path(), languages, fallback=True)
 
 
 def _wtforms_text(english: str, wtforms_id: str | None = None) -> str:
     """A WTForms message in the project's language; `wtforms_id` is how WTForms 3 spells it
     when oTree's English differs (a full stop)."""
     message_id = wtforms_id or english
-    translated: str = _wtforms_catalogue(current_language()).gettext(message_id)
+    translated = _wtforms_catalogue(current_language()).gettext(message_id)
     return english if translated == message_id else translated
 
 
@@ -61,7 +63,7 @@ def out_of_range(minimum: Any, maximum: Any) -> str:
 def too_long(max_length: int) -> str:
     """A text longer than the field's max_length."""
     catalogue = _wtforms_catalogue(current_language())
-    text: str = catalogue.ngettext(
+    text = catalogue.ngettext(
         "Field cannot be longer than %(max)d character.",
         "Field cannot be longer than %(max)d characters.",
         max_length,

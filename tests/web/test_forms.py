@@ -283,3 +283,18 @@ def test_raw_form_access_in_templates(tmp_path: Path) -> None:
     assert 'value="2"' in single
     assert 'value="1"' not in single
     assert '<select class="form-select" name="x" id="id_x" required>' in looped
+
+
+def test_form_messages_come_in_the_project_language() -> None:
+    # As in oTree 6: WTForms' messages in WTForms' translation, the required one in ours.
+    token = CURRENT_FORMAT.set(CurrencyFormat(language_code="de"))
+    try:
+        assert errors_of(models.IntegerField(min=16, max=110), "abc") == [
+            "Keine gültige, ganze Zahl.",
+            "Zahl muss zwischen 16 und 110 liegen.",
+        ]
+        assert errors_of(models.IntegerField(), "") == ["Dieses Feld ist erforderlich."]
+        html = form_of(x=models.CurrencyField()).render_formfield("x")
+        assert '<span class="input-group-text">Punkte</span>' in html
+    finally:
+        CURRENT_FORMAT.reset(token)
