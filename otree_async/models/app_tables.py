@@ -127,7 +127,9 @@ def _guarded_field_columns(author_class: type, model_name: str) -> dict[str, Any
     attrs: dict[str, Any] = {}
     for name, spec in declared_fields(author_class).items():
         column = _column(spec)
+        # Name and key stay the field's: the table (exports, Core queries) knows it as such.
         column.column.name = name
+        column.column.key = name
         attrs[STORED_PREFIX + name] = column
         attrs[name] = synonym(STORED_PREFIX + name, descriptor=guarded_field(model_name, name))
     return attrs
