@@ -65,9 +65,9 @@ async def test_built_in_and_project_texts_are_german(
 
     blank = text_of((await client.post(url, data={"age": ""})).text)
     assert "Dieses Feld ist erforderlich." in blank
-    assert "Bitte korrigieren Sie die Fehler im Formular." in blank
+    assert "Bitte korrigieren Sie die Fehler." in blank
     too_young = text_of((await client.post(url, data={"age": "5"})).text)
-    assert "Der Wert muss ≥ 16 sein" in too_young
+    assert "Zahl muss zwischen 16 und 110 liegen." in too_young  # WTForms' German, as oTree
 
     wait_url = (await client.post(url, data={"age": "30"})).headers["location"]
     waiting = text_of((await client.get(wait_url)).text)
