@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
 import sys
 import types
 from pathlib import Path
@@ -15,7 +14,7 @@ from ..errors import ConfigurationError
 # The modules an oTree project imports from the `otree` package, and ours that stand in.
 OTREE_ALIASES = {"otree.api": "otree_async.api"}
 # What `from otree import settings` offers before the project's own settings.py is laid over
-# it (oTree's defaults; DEBUG follows OTREE_PRODUCTION as the servers do).
+# it (oTree's defaults; DEBUG is added from the server's mode).
 OTREE_SETTINGS_DEFAULTS: dict[str, object] = {
     "REAL_WORLD_CURRENCY_CODE": "USD",
     "USE_POINTS": True,
@@ -53,11 +52,11 @@ def _otree_shim() -> ModuleType:
     return shim
 
 
-def alias_otree_settings(project_settings: ModuleType) -> None:
-    """Make `from otree import settings` give oTree's defaults overlaid with settings.py."""
+def alias_otree_settings(project_settings: ModuleType, debug: bool) -> None:
+    """Make `from otree import settings` give oTree's defaults overlaid with settings.py;
+    DEBUG is the server's mode (False in production)."""
     module = types.ModuleType("otree.settings", "The project's settings, as oTree offers them.")
-    production = os.environ.get("OTREE_PRODUCTION", "") not in ("", "0")
-    values = {**OTREE_SETTINGS_DEFAULTS, "DEBUG": not production}
+    values = {**OTREE_SETTINGS_DEFAULTS, "DEBUG": debug}
     values.update((name, value) for name, value in vars(project_settings).items() if name.isupper())
     vars(module).update(values)
     _otree_shim().settings = module  # type: ignore[attr-defined]

@@ -14,8 +14,11 @@ from .imports import alias_otree_imports, alias_otree_settings, import_file, put
 from .settings import read_settings
 
 
-def load_project(root: Path | str) -> Project:
-    """Read settings.py and every app it uses, validate, and return the project."""
+def load_project(root: Path | str, *, debug: bool = True) -> Project:
+    """Read settings.py and every app it uses, validate, and return the project.
+
+    debug is what `from otree import settings` gives apps as settings.DEBUG.
+    """
     root = Path(root).resolve()
     settings_path = root / "settings.py"
     if not settings_path.is_file():
@@ -26,7 +29,7 @@ def load_project(root: Path | str) -> Project:
     alias_otree_imports()
     put_on_path(root)
     settings_module = import_file("settings", settings_path)
-    alias_otree_settings(settings_module)
+    alias_otree_settings(settings_module, debug)
     settings = read_settings(settings_module, root)
     project = Project(root=root, settings=settings)
 

@@ -32,7 +32,7 @@ def build_runtime(
     The URLs and debug are given explicitly; `deployment` supplies the rest (pool sizes, the
     waiting sockets' re-read interval), with an empty environment's defaults.
     """
-    loaded = project if isinstance(project, Project) else load_project(project)
+    loaded = project if isinstance(project, Project) else load_project(project, debug=debug)
     tables = build_tables(loaded.apps.values())
     context = ProjectContext(
         participant_fields=frozenset(loaded.settings.participant_fields),
