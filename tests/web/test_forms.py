@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from otree_async.errors import ConfigurationError
 from otree_async.flow.form_engine import FormFieldSpec, PageForm, build_form
+from otree_async.i18n import language_scope
 from otree_async.models import fields as models
 from otree_async.money.currency import CURRENT_FORMAT, Currency, CurrencyFormat
 from otree_async.templating import build_environment, render
@@ -287,8 +288,7 @@ def test_raw_form_access_in_templates(tmp_path: Path) -> None:
 
 def test_form_messages_come_in_the_project_language() -> None:
     # As in oTree 6: WTForms' messages in WTForms' translation, the required one in ours.
-    token = CURRENT_FORMAT.set(CurrencyFormat(language_code="de"))
-    try:
+    with language_scope("de"):
         assert errors_of(models.IntegerField(min=16, max=110), "abc") == [
             "Keine gültige, ganze Zahl.",
             "Zahl muss zwischen 16 und 110 liegen.",
@@ -296,5 +296,3 @@ def test_form_messages_come_in_the_project_language() -> None:
         assert errors_of(models.IntegerField(), "") == ["Dieses Feld ist erforderlich."]
         html = form_of(x=models.CurrencyField()).render_formfield("x")
         assert '<span class="input-group-text">Punkte</span>' in html
-    finally:
-        CURRENT_FORMAT.reset(token)
