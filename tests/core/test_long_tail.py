@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session as DbSession
 
 from otree_async.bots.session_run import describe_failures, run_bots_in_fresh_database
 from otree_async.errors import AppCodeError, ConfigurationError, SessionCreationError
+from otree_async.flow.runtime import Runtime
 from otree_async.models.context import project_scope
 from otree_async.models.fields import IntegerField, StringField
 from otree_async.models.framework import Participant, Session
 from otree_async.money.currency import Currency, RealWorldCurrency
-from otree_async.runtime import Runtime, build_runtime
 from otree_async.templating.dialect import compile_otree_template
+from otree_async.web.assembly import build_runtime
 
 if TYPE_CHECKING:
     from conftest import SessionFactory
