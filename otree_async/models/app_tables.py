@@ -27,8 +27,8 @@ from sqlalchemy.orm.base import NO_VALUE
 from ..errors import AppCodeError
 from ..money.currency import Currency
 from .author import STORED_PREFIX, BaseGroup, BasePlayer, BaseSubsession, guarded_field
-from .declarative import CurrencyType, DecimalType, new_metadata
 from .context import current_project
+from .declarative import CurrencyType, DecimalType, new_metadata
 from .fields import CurrencyField, Field, Link, declared_fields
 from .framework import Participant, Session
 

@@ -25,7 +25,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..errors import did_you_mean
 from ..money.currency import Currency, RealWorldCurrency
-from .declarative import CurrencyType, FrameworkBase
 from .context import (
     current_project,
     current_project_fields,
@@ -33,6 +32,7 @@ from .context import (
     is_creating_session,
     warn_transient_attribute,
 )
+from .declarative import CurrencyType, FrameworkBase
 from .queries import player_of_participant, players_of_participant, subsessions_of_session
 
 
