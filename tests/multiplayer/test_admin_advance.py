@@ -67,7 +67,7 @@ async def goods_round_one(runtime: Runtime, codes: list[str]) -> dict[str, objec
             players = {p.code: p.get_player("goods", 1) for p in participants}
             group_id = players[codes[0]].group_id
             return {
-                "contributions": [players[c].contribution for c in codes],
+                "contributions": [players[c].field_maybe_none("contribution") for c in codes],
                 "payoff_runs": db.get(tables.group, group_id).payoff_runs,
                 "timed_out": db.scalar(
                     select(func.count())

@@ -51,7 +51,9 @@ async def task_results(runtime: Runtime, codes: list[str]) -> dict[str, object]:
                     PageTime.timeout_happened.is_(True),
                 )
             )
-            answers = [by_code[c].get_player("moderated", 1).answer for c in codes]
+            answers = [
+                by_code[c].get_player("moderated", 1).field_maybe_none("answer") for c in codes
+            ]
             return {"answers": answers, "timed_out": timed_out}
 
         return await uow.run(read)
