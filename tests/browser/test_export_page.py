@@ -44,8 +44,12 @@ def test_download_a_sessions_data_from_the_export_page(
     )
     workbook_path = tmp_path / "public_goods.xlsx"
     xlsx_download.value.save_as(workbook_path)
-    sheet = openpyxl.load_workbook(workbook_path, read_only=True).active
-    rows = list(sheet.values)
+    # A read-only workbook keeps its file open until it is closed.
+    workbook = openpyxl.load_workbook(workbook_path, read_only=True)
+    try:
+        rows = list(workbook.active.values)
+    finally:
+        workbook.close()
     assert rows[0][:2] == ("participant.id_in_session", "participant.code")
     assert [values[0] for values in rows[1:]] == [1, 2, 3]
     assert rows[1][rows[0].index("participant.visited")] == 1
