@@ -13,6 +13,8 @@ make_client       a new browser (own cookie jar) speaking to the app over httpx'
 client            one such browser.
 make_session      create a session in a unit of work; returns its codes.
 open_websocket    a websocket to the app spoken over ASGI directly (no server, no thread).
+write_files       write_files({relative path: text or None}) writes a project folder in tmp_path
+                  (None leaves a file out), puts it first on sys.path, and returns it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import asyncio
 import json
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import MISSING, dataclass, fields, replace
@@ -100,6 +102,26 @@ class RuntimeFactory(Protocol):
     """make_runtime(project_path, **build_runtime_options) -> a connected Runtime."""
 
     async def __call__(self, project: Path | str, **options: Any) -> Runtime: ...
+
+
+FilesWriter = Callable[[Mapping[str, str | None]], Path]
+
+
+@pytest.fixture
+def write_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FilesWriter:
+    """Write a project's files into tmp_path/project; sys.path is restored after the test."""
+    root = tmp_path / "project"
+    monkeypatch.syspath_prepend(str(root))
+
+    def write(contents: Mapping[str, str | None]) -> Path:
+        for name, text in contents.items():
+            if text is not None:
+                path = root / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+        return root
+
+    return write
 
 
 @pytest.fixture

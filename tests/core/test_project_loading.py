@@ -18,7 +18,7 @@ from otree_async.web.app import create_app
 from otree_async.web.assembly import build_runtime
 
 if TYPE_CHECKING:
-    from conftest import RuntimeFactory
+    from conftest import FilesWriter, RuntimeFactory
 
 SETTINGS = """
 SESSION_CONFIGS = [dict(name="game", app_sequence=["game"], num_demo_participants=2)]
@@ -63,26 +63,13 @@ ProjectWriter = Callable[..., Path]
 
 
 @pytest.fixture
-def write_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectWriter:
+def write_project(write_files: FilesWriter) -> ProjectWriter:
     """write_project(files={path: text}) writes a project (settings.py and a `game` app by
     default) and returns its folder; sys.path is restored after the test."""
-    root = tmp_path / "project"
-    monkeypatch.syspath_prepend(str(root))
 
     def write(files: dict[str, str | None] | None = None) -> Path:
-        contents: dict[str, str | None] = {
-            "settings.py": SETTINGS,
-            "game/__init__.py": GAME,
-            "game/MyPage.html": MY_PAGE,
-            **(files or {}),
-        }
-        for name, text in contents.items():
-            if text is None:
-                continue
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        return root
+        defaults = {"settings.py": SETTINGS, "game/__init__.py": GAME, "game/MyPage.html": MY_PAGE}
+        return write_files({**defaults, **(files or {})})
 
     return write
 

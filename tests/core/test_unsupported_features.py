@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -13,6 +14,9 @@ from otree_async.errors import ConfigurationError
 from otree_async.project import load_project
 from otree_async.templating.tags import CHAT_NOT_SUPPORTED
 from otree_async.web.assembly import build_runtime
+
+if TYPE_CHECKING:
+    from conftest import FilesWriter
 
 SETTINGS = """
 SESSION_CONFIGS = [dict(name="market", app_sequence=["market"], num_demo_participants=2)]
@@ -59,25 +63,14 @@ ProjectWriter = Callable[..., Path]
 
 
 @pytest.fixture
-def write_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectWriter:
+def write_project(write_files: FilesWriter) -> ProjectWriter:
     """write_project(app=..., settings=..., files={path: text}) writes the `market` project."""
-    root = tmp_path / "project"
-    monkeypatch.syspath_prepend(str(root))
 
     def write(
         app: str = APP, settings: str = SETTINGS, files: dict[str, str] | None = None
     ) -> Path:
-        contents = {
-            "settings.py": settings,
-            "market/__init__.py": app,
-            "market/Trade.html": TRADE,
-            **(files or {}),
-        }
-        for name, text in contents.items():
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        return root
+        defaults = {"settings.py": settings, "market/__init__.py": app, "market/Trade.html": TRADE}
+        return write_files({**defaults, **(files or {})})
 
     return write
 
