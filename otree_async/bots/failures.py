@@ -6,6 +6,7 @@ import traceback
 from pathlib import Path
 
 from ..errors import OTreeAsyncError
+from ..project.files import is_authors_file
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -18,14 +19,6 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def _is_authors_file(filename: str, project_root: Path) -> bool:
-    path = Path(filename)
-    if not path.is_absolute() or not path.is_relative_to(project_root):
-        return False
-    # A virtualenv inside the project folder holds libraries, not the author's code.
-    return not any(part in ("site-packages", "dist-packages") for part in path.parts)
-
-
 def authors_frame(exc: BaseException, project_root: Path) -> traceback.FrameSummary | None:
     """The last frame in the author's files, over the exception and its causes."""
     root = project_root.resolve()
@@ -33,7 +26,7 @@ def authors_frame(exc: BaseException, project_root: Path) -> traceback.FrameSumm
     # Innermost (the original error) last, so its frames win.
     for link in reversed(_chain(exc)):
         for frame in traceback.extract_tb(link.__traceback__):
-            if _is_authors_file(frame.filename, root):
+            if is_authors_file(frame.filename, root):
                 found = frame
         if found is not None:
             return found

@@ -127,3 +127,12 @@ def _converted(
                 f"the field ({exc})."
             ) from None
     return values
+
+
+def is_authors_file(filename: str, project_root: Path) -> bool:
+    """True for a file of the author's project (not a library installed inside it)."""
+    path = Path(filename)
+    if not path.is_absolute() or not path.is_relative_to(project_root):
+        return False
+    # A virtualenv inside the project folder holds libraries, not the author's code.
+    return not any(part in ("site-packages", "dist-packages") for part in path.parts)

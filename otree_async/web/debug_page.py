@@ -18,6 +18,7 @@ from jinja2.defaults import DEFAULT_NAMESPACE
 from starlette.responses import HTMLResponse
 
 from ..errors import TemplateRenderError
+from ..project.files import is_authors_file
 from ..templating.tags import GLOBALS
 from .admin_templates import admin_templates
 
@@ -68,14 +69,6 @@ def _source_around(filename: str, line: int) -> list[SourceLine]:
     ]
 
 
-def _is_authors_file(filename: str, project_root: Path) -> bool:
-    path = Path(filename)
-    if not path.is_absolute() or not path.is_relative_to(project_root):
-        return False
-    # A virtualenv inside the project folder holds libraries, not the author's code.
-    return not any(part in ("site-packages", "dist-packages") for part in path.parts)
-
-
 def _shown(filename: str, project_root: Path) -> str:
     path = Path(filename)
     return (
@@ -107,7 +100,7 @@ def _frames(exc: BaseException, project_root: Path) -> tuple[list[FrameView], in
     views = []
     for frame, line in reversed(entries[hidden:]):
         filename = frame.f_code.co_filename
-        is_authors = _is_authors_file(filename, project_root)
+        is_authors = is_authors_file(filename, project_root)
         views.append(
             FrameView(
                 file=_shown(filename, project_root),
